@@ -1,0 +1,85 @@
+/**
+ * A patch bundle: everything needed to release one patch, in one directory, made without any
+ * network by `patchmesh publish` and seeded by `patchmesh authority start`.
+ *
+ *   announcement.signed   the signed announcement
+ *   manifest.bin          the manifest the announcement names by hash
+ *   data                  the patch file itself
+ *   roots/<v>.signed      the publisher's root history, for verifiers with an older anchor
+ *   bundle.json           a summary for people; unsigned, never trusted by any check
+ */
+import { copyFile, constants, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { BundleError } from './errors.ts'
+
+export interface BundleFiles {
+  announcement: Uint8Array
+  manifest: Uint8Array
+  roots: Uint8Array[]
+}
+
+export interface BundleSummary {
+  patchId: string
+  name: string
+  version: string
+  size: number
+  sha256: string
+  chunkSize: number
+  chunks: number
+}
+
+export const bundlePaths = (dir: string) => ({
+  announcement: join(dir, 'announcement.signed'),
+  manifest: join(dir, 'manifest.bin'),
+  data: join(dir, 'data'),
+  roots: join(dir, 'roots'),
+  summary: join(dir, 'bundle.json'),
+})
+
+/** Creates `dir` (which must not exist or be empty) and copies the patch file into it. */
+export async function startBundle(dir: string, file: string): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  if ((await readdir(dir)).length > 0) throw new BundleError(dir, 'output directory is not empty')
+
+  const paths = bundlePaths(dir)
+  // A reflink where the file system can, else a kernel copy: the data never passes through JS.
+  await copyFile(file, paths.data, constants.COPYFILE_FICLONE)
+
+  return paths.data
+}
+
+/** Writes the signed parts next to the data. */
+export async function finishBundle(
+  dir: string,
+  files: BundleFiles,
+  summary: BundleSummary,
+): Promise<void> {
+  const paths = bundlePaths(dir)
+  await mkdir(paths.roots, { recursive: true })
+  await writeFile(paths.manifest, files.manifest)
+  for (const [i, root] of files.roots.entries()) {
+    await writeFile(join(paths.roots, `${i + 1}.signed`), root)
+  }
+  await writeFile(paths.summary, JSON.stringify(summary, null, 2) + '\n')
+  // The announcement goes last: a bundle with one is complete.
+  await writeFile(paths.announcement, files.announcement)
+}
+
+/** Reads a bundle's signed parts; verification is the reader's job. */
+export async function readBundle(dir: string): Promise<BundleFiles & { data: string }> {
+  const paths = bundlePaths(dir)
+  const read = async (path: string, what: string) =>
+    new Uint8Array(
+      await readFile(path).catch(() => {
+        throw new BundleError(dir, `${what} is missing (${path})`)
+      }),
+    )
+  const announcement = await read(paths.announcement, 'the announcement')
+  const manifest = await read(paths.manifest, 'the manifest')
+  const rootFiles = await readdir(paths.roots).catch(() => [] as string[])
+  const roots = await Promise.all(
+    rootFiles.filter((f) => f.endsWith('.signed')).map((f) => read(join(paths.roots, f), f)),
+  )
+
+  return { announcement, manifest, roots, data: paths.data }
+}

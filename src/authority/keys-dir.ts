@@ -1,0 +1,206 @@
+/**
+ * The authority's keys directory:
+ *
+ *   root.signed                the current root: the file nodes are enrolled with
+ *   roots/<version>.signed     every root version, so nodes can follow rotations
+ *   private/<role>-<id>.key    secret keys (mode 0600, directory 0700)
+ *
+ * A key is used only while the current root lists it for its role; rotated-out keys stay on
+ * disk, unused, until an operator deletes them.
+ */
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  buildRoot,
+  loadAnchor,
+  readKeyFile,
+  ROLES,
+  rotateRoot,
+  signRoot,
+  SigningKey,
+  toHex,
+  writeKeyFile,
+} from '../trust/index.ts'
+import type { RoleName, RoleSpec, TrustedRoot } from '../trust/index.ts'
+import { KeysDirError } from './errors.ts'
+
+export interface RoleCount {
+  keys: number
+  threshold: number
+}
+
+export interface InitKeysOptions {
+  roles?: Partial<Record<RoleName, RoleCount>>
+  /** How long the root is valid, in ms. Default 365 days. */
+  validForMs?: number
+  nowMs?: number
+}
+
+export interface KeysDir {
+  dir: string
+  root: TrustedRoot
+  /** Secret keys found on disk that the current root lists, by role. */
+  keys: Record<RoleName, SigningKey[]>
+}
+
+const DEFAULT_VALIDITY_MS = 365 * 86_400_000
+
+export const rootPath = (dir: string): string => join(dir, 'root.signed')
+
+/** Creates keys for every role and a first root signed by all root keys. */
+export async function initKeys(dir: string, opts: InitKeysOptions = {}): Promise<KeysDir> {
+  if (await exists(rootPath(dir))) throw new KeysDirError(dir, 'already holds a root.signed')
+
+  const nowMs = opts.nowMs ?? Date.now()
+  const counts = byRole((role) => opts.roles?.[role] ?? { keys: 1, threshold: 1 })
+  for (const role of ROLES) checkCount(dir, role, counts[role])
+
+  const keys = byRole((role) =>
+    Array.from({ length: counts[role].keys }, () => SigningKey.generate(role)),
+  )
+  const roles = byRole((role) => ({ keys: keys[role], threshold: counts[role].threshold }))
+  const root = buildRoot({
+    version: 1,
+    issuedAtMs: nowMs,
+    expiresAtMs: nowMs + (opts.validForMs ?? DEFAULT_VALIDITY_MS),
+    roles,
+  })
+
+  for (const role of ROLES) {
+    for (const key of keys[role]) await writeKeyFile(keyPath(dir, key), key)
+  }
+  const trusted = loadAnchor(signRoot(root, keys.root))
+  await saveRoot(dir, trusted)
+
+  return { dir, root: trusted, keys }
+}
+
+/** Reads the current root and the secret keys it lists. */
+export async function openKeys(dir: string): Promise<KeysDir> {
+  const bytes = await readFile(rootPath(dir)).catch(() => {
+    throw new KeysDirError(dir, 'has no root.signed; create one with `patchmesh keys init`')
+  })
+  const root = loadAnchor(new Uint8Array(bytes))
+  const keys: Record<RoleName, SigningKey[]> = { root: [], publisher: [], coordinator: [] }
+  const files = await readdir(join(dir, 'private')).catch(() => [] as string[])
+
+  for (const file of files.filter((f) => f.endsWith('.key')).sort()) {
+    const key = await readKeyFile(join(dir, 'private', file))
+    const role = root.root.roles.find((r) => r.name === key.role)
+    if (role?.keyIds.some((id) => toHex(id) === key.id) === true) keys[key.role].push(key)
+  }
+
+  return { dir, root, keys }
+}
+
+/** The keys of `role` needed to sign: its threshold of them, or a KeysDirError. */
+export function signersFor(keysDir: KeysDir, role: RoleName): SigningKey[] {
+  const threshold = keysDir.root.root.roles.find((r) => r.name === role)?.threshold ?? 1
+  const available = keysDir.keys[role]
+  if (available.length < threshold) {
+    throw new KeysDirError(
+      keysDir.dir,
+      `${role} threshold is ${threshold} but only ${available.length} ${role} key(s) are in private/`,
+    )
+  }
+
+  return available.slice(0, threshold)
+}
+
+export interface RotateOptions {
+  role: RoleName
+  count?: number
+  threshold?: number
+  validForMs?: number
+  nowMs?: number
+}
+
+/**
+ * Replaces the keys of one role with new ones in a new root version, signed by the current root
+ * keys and (for a root rotation) by the new ones too. Returns the new current root.
+ */
+export async function rotateKeys(dir: string, opts: RotateOptions): Promise<KeysDir> {
+  const current = await openKeys(dir)
+  const nowMs = opts.nowMs ?? Date.now()
+  const oldRole = current.root.root.roles.find((r) => r.name === opts.role)!
+  const count = {
+    keys: opts.count ?? oldRole.keyIds.length,
+    threshold: opts.threshold ?? oldRole.threshold,
+  }
+  checkCount(dir, opts.role, count)
+
+  const fresh = Array.from({ length: count.keys }, () => SigningKey.generate(opts.role))
+  const rootKeys = new Map(current.root.root.keys.map((k) => [toHex(k.keyId), k.ed25519]))
+  const roles = byRole((role): RoleSpec => {
+    if (role === opts.role) return { keys: fresh, threshold: count.threshold }
+
+    const def = current.root.root.roles.find((r) => r.name === role)!
+    const keys = def.keyIds.map((id) => ({ publicKey: rootKeys.get(toHex(id))! }))
+    return { keys, threshold: def.threshold }
+  })
+  const root = buildRoot({
+    version: current.root.root.version + 1,
+    issuedAtMs: nowMs,
+    expiresAtMs: nowMs + (opts.validForMs ?? DEFAULT_VALIDITY_MS),
+    roles,
+  })
+  const signers = [...signersFor(current, 'root'), ...(opts.role === 'root' ? fresh : [])]
+  const next = rotateRoot(current.root, signRoot(root, signers))
+
+  for (const key of fresh) await writeKeyFile(keyPath(dir, key), key)
+  await saveRoot(dir, next)
+
+  return openKeys(dir)
+}
+
+/** Every root version in the directory, oldest first: what a bundle carries for verifiers. */
+export async function rootHistory(dir: string): Promise<Uint8Array[]> {
+  const files = await readdir(join(dir, 'roots')).catch(() => [] as string[])
+  const versions = files.map((f) => Number.parseInt(f, 10)).filter(Number.isSafeInteger)
+
+  return Promise.all(
+    versions
+      .sort((a, b) => a - b)
+      .map(async (v) => new Uint8Array(await readFile(join(dir, 'roots', `${v}.signed`)))),
+  )
+}
+
+async function saveRoot(dir: string, root: TrustedRoot): Promise<void> {
+  await mkdir(join(dir, 'roots'), { recursive: true })
+  await writeFile(join(dir, 'roots', `${root.root.version}.signed`), root.bytes, { flag: 'wx' })
+  // Replace root.signed atomically: a crash leaves the old or the new root, never half of one.
+  const temp = `${rootPath(dir)}.tmp`
+  await writeFile(temp, root.bytes)
+  await rename(temp, rootPath(dir))
+}
+
+function keyPath(dir: string, key: SigningKey): string {
+  return join(dir, 'private', `${key.role}-${key.id.slice(0, 16)}.key`)
+}
+
+function checkCount(dir: string, role: RoleName, count: RoleCount): void {
+  if (!Number.isSafeInteger(count.keys) || count.keys < 1 || count.keys > 64) {
+    throw new KeysDirError(dir, `${role} key count must be 1..64, got ${count.keys}`)
+  }
+  if (
+    !Number.isSafeInteger(count.threshold) ||
+    count.threshold < 1 ||
+    count.threshold > count.keys
+  ) {
+    throw new KeysDirError(
+      dir,
+      `${role} threshold must be 1..${count.keys}, got ${count.threshold}`,
+    )
+  }
+}
+
+function byRole<T>(make: (role: RoleName) => T): Record<RoleName, T> {
+  return { root: make('root'), publisher: make('publisher'), coordinator: make('coordinator') }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return readFile(path).then(
+    () => true,
+    () => false,
+  )
+}

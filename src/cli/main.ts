@@ -1,0 +1,21 @@
+/**
+ * The `patchmesh` command: one binary, a subcommand per role and task.
+ */
+import { Command } from 'commander'
+import { registerInspect } from './inspect.ts'
+import { registerKeys } from './keys.ts'
+import { registerPublish } from './publish.ts'
+import { registerVerify } from './verify.ts'
+
+const program = new Command()
+  .name('patchmesh')
+  .description('peer-to-peer patch distribution for many branch sites on thin WAN links')
+  .version('0.1.0', '-V, --app-version')
+  .showHelpAfterError('(run with --help for usage)')
+
+registerKeys(program)
+registerPublish(program)
+registerVerify(program)
+registerInspect(program)
+
+await program.parseAsync()

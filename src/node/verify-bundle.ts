@@ -1,0 +1,42 @@
+/**
+ * What a node checks before it trusts a file offline: the bundle's announcement against its
+ * enrolled root (following any root rotations the bundle carries), the manifest against the
+ * announcement, and every byte of the file against the manifest.
+ */
+import { readBundle } from '../authority/bundle.ts'
+import { verifyFile } from '../manifest/index.ts'
+import type { ProgressFn } from '../manifest/index.ts'
+import { checkManifest, checkRecord, followRoots, loadAnchor } from '../trust/index.ts'
+import type { Announcement, Manifest } from '../wire/records.ts'
+
+export interface VerifyBundleOptions {
+  /** The file to check. */
+  file: string
+  /** The root the verifier is enrolled with (its trust anchor), as signed bytes. */
+  anchor: Uint8Array
+  bundleDir: string
+  nowMs?: number
+  clockSkewMs?: number
+  onProgress?: ProgressFn
+}
+
+export interface VerifiedFile {
+  announcement: Announcement
+  manifest: Manifest
+  /** The root version the announcement was verified under. */
+  rootVersion: number
+}
+
+/** Resolves when the file is the one the bundle announces; throws a named error otherwise. */
+export async function verifyAgainstBundle(opts: VerifyBundleOptions): Promise<VerifiedFile> {
+  const bundle = await readBundle(opts.bundleDir)
+  const root = followRoots(loadAnchor(opts.anchor), bundle.roots)
+  const { record } = checkRecord('announcement', bundle.announcement, root, {
+    nowMs: opts.nowMs ?? Date.now(),
+    clockSkewMs: opts.clockSkewMs,
+  })
+  const manifest = checkManifest(record, bundle.manifest)
+  await verifyFile(opts.file, manifest, { onProgress: opts.onProgress })
+
+  return { announcement: record, manifest, rootVersion: root.root.version }
+}

@@ -1,0 +1,7 @@
+export * from './errors.ts'
+export * from './keys.ts'
+export * from './envelope.ts'
+export * from './verify.ts'
+export * from './root.ts'
+export * from './sequence.ts'
+export * from './records.ts'
