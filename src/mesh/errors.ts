@@ -1,0 +1,42 @@
+/** Why a chunk request to a peer failed, in the scheduler's terms. */
+export type ChunkFailure = 'timeout' | 'stalled' | 'refused' | 'busy' | 'not-found' | 'protocol'
+
+/**
+ * A chunk request that did not produce a chunk. `penalize` is set when the peer broke the
+ * protocol (garbage, a response for another chunk): that counts against it like a bad chunk.
+ */
+export class ChunkRequestError extends Error {
+  override readonly name = 'ChunkRequestError'
+  readonly peer: string
+  readonly patchId: string
+  readonly index: number
+  readonly reason: ChunkFailure
+  readonly penalize: boolean
+
+  constructor(
+    peer: string,
+    patchId: string,
+    index: number,
+    reason: ChunkFailure,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`chunk ${index} of patch ${patchId} from ${peer}: ${reason} (${detail})`, options)
+    this.peer = peer
+    this.patchId = patchId
+    this.index = index
+    this.reason = reason
+    this.penalize = reason === 'protocol'
+  }
+}
+
+/** A manifest or record request that failed. */
+export class MeshRequestError extends Error {
+  override readonly name = 'MeshRequestError'
+  readonly peer: string
+
+  constructor(peer: string, what: string, options?: ErrorOptions) {
+    super(`${what} from ${peer}`, options)
+    this.peer = peer
+  }
+}

@@ -1,0 +1,390 @@
+/**
+ * One patch's download on one node: the state machine around the scheduler. It feeds the
+ * scheduler what the peer directory learns, sends the requests it decides on, verifies every
+ * chunk before it is written, and checks the whole file before it calls the patch complete.
+ *
+ * States: fetching -> verifying -> complete, or failed; paused while the disk is full (it retries
+ * on its own once space is freed); stopped when the node stops or the patch is revoked.
+ */
+import type { EventEmitter } from 'node:events'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Logger } from '../log.ts'
+import { chunkCount, chunkRange, verifyChunk, verifyFile } from '../manifest/index.ts'
+import { requestChunk } from '../mesh/chunk-protocol.ts'
+import { ChunkRequestError } from '../mesh/errors.ts'
+import type { Host } from '../mesh/host.ts'
+import type { HelloService } from '../mesh/hello.ts'
+import type { PeerDirectory, PeerDirectoryEvents, PeerState } from '../mesh/peers.ts'
+import type { TokenBucket } from '../mesh/rate-limit.ts'
+import { Bitfield } from '../schedule/bitfield.ts'
+import { hashString } from '../schedule/hash.ts'
+import type { SchedulerOptions } from '../schedule/options.ts'
+import { createScheduler } from '../schedule/scheduler.ts'
+import type { ChunkScheduler } from '../schedule/scheduler.ts'
+import type { FailureReason, ScheduledRequest } from '../schedule/types.ts'
+import { DiskFullError } from '../store/errors.ts'
+import type { PatchFile } from '../store/patch-file.ts'
+import { toHex } from '../util/bytes.ts'
+import type { Manifest } from '../wire/records.ts'
+import type { ByteSource, NodeEvents } from './events.ts'
+
+export type DownloadState = 'fetching' | 'paused' | 'verifying' | 'complete' | 'failed' | 'stopped'
+
+/** What a download needs from its node. */
+export interface DownloadContext {
+  host: Host
+  selfId: string
+  site: string
+  directory: PeerDirectory
+  hello: HelloService
+  wanDown: TokenBucket
+  events: NodeEvents
+  log: Logger
+  scheduler?: SchedulerOptions
+  /** Stall time-out per chunk request, ms. Default 10 s. */
+  stallTimeoutMs?: number
+  /** How often a download paused on a full disk tries again, ms. Default 5 s. */
+  diskRetryMs?: number
+  /**
+   * How long a new download fetches only from its own site before it pulls over the WAN, ms, so
+   * that the hellos of site members fetching the same patch arrive first and the WAN work is
+   * split between them from the start. Default 1 500.
+   */
+  gatherMs?: number
+}
+
+const FAILURE: Record<ChunkRequestError['reason'], FailureReason> = {
+  timeout: 'timeout',
+  stalled: 'timeout',
+  busy: 'refused',
+  refused: 'refused',
+  'not-found': 'not-found',
+  protocol: 'bad-chunk',
+}
+
+export class Download {
+  readonly patchId: string
+  readonly manifest: Manifest
+  readonly bytes: Record<ByteSource, number> = { site: 0, wan: 0, origin: 0 }
+  #state: DownloadState = 'fetching'
+  readonly #file: PatchFile
+  readonly #ctx: DownloadContext
+  readonly #log: Logger
+  readonly #scheduler: ChunkScheduler | undefined
+  readonly #inFlight = new Map<string, AbortController>()
+  readonly #done: PromiseWithResolvers<DownloadState> = Promise.withResolvers()
+  #timer: NodeJS.Timeout | undefined
+  #wanOpensAt = 0
+  #lastReported = 0
+  readonly #listeners: Array<() => void> = []
+
+  constructor(patchId: string, manifest: Manifest, file: PatchFile, ctx: DownloadContext) {
+    this.patchId = patchId
+    this.manifest = manifest
+    this.#file = file
+    this.#ctx = ctx
+    this.#log = ctx.log.child({ patch: patchId })
+
+    const count = chunkCount(manifest)
+    if (count > 0 && !file.isComplete()) {
+      const have = new Bitfield(count)
+      for (const index of file.held.setIndexes()) have.set(index)
+      this.#scheduler = createScheduler({
+        selfId: ctx.selfId,
+        site: ctx.site,
+        chunkCount: count,
+        chunkSize: manifest.chunkSize,
+        lastChunkSize: chunkRange(manifest, count - 1).length,
+        have,
+        // Every member of a site must split a patch the same way: seed by patch id.
+        options: { seed: hashString(patchId), ...ctx.scheduler },
+      })
+    }
+  }
+
+  get state(): DownloadState {
+    return this.#state
+  }
+
+  get held(): number {
+    return this.#file.held.count
+  }
+
+  /** Resolves with the final state: complete, failed or stopped. */
+  get finished(): Promise<DownloadState> {
+    return this.#done.promise
+  }
+
+  start(): void {
+    if (this.#scheduler === undefined) {
+      void this.#finish()
+      return
+    }
+
+    this.#log.info(
+      { held: this.held, chunks: chunkCount(this.manifest), size: this.manifest.size },
+      this.held > 0 ? 'resuming download' : 'starting download',
+    )
+    this.#wanOpensAt = performance.now() + (this.#ctx.gatherMs ?? 1500)
+    for (const peer of this.#ctx.directory.all()) this.#addPeer(peer)
+    this.#listen('peer', (peer: PeerState) => this.#addPeer(peer))
+    this.#listen(
+      'have',
+      ({ peer, patchId, indexes }: { peer: PeerState; patchId: string; indexes: number[] }) => {
+        if (patchId !== this.patchId || this.#scheduler === undefined) return
+        this.#ensurePeer(peer)
+        const now = performance.now()
+        for (const index of indexes) this.#scheduler.peerHas(peer.id, index, now)
+        if (peer.site === this.#ctx.site && peer.role === 'node')
+          this.#scheduler.setSiteMember(peer.id, true, now)
+        this.#pump()
+      },
+    )
+    this.#listen('gone', (id) => {
+      this.#scheduler?.removePeer(id, performance.now())
+      this.#pump()
+    })
+    this.#pump()
+  }
+
+  /** Stops fetching (node shutdown or revocation); in-flight requests are abandoned. */
+  stop(): void {
+    if (this.#isFinal()) return
+    this.#end('stopped')
+  }
+
+  #listen<K extends keyof PeerDirectoryEvents>(
+    event: K,
+    fn: (...args: PeerDirectoryEvents[K]) => void,
+  ): void {
+    const directory = this.#ctx.directory as EventEmitter<PeerDirectoryEvents>
+    directory.on(event, fn as never)
+    this.#listeners.push(() => directory.off(event, fn as never))
+  }
+
+  #addPeer(peer: PeerState): void {
+    const scheduler = this.#scheduler
+    if (scheduler === undefined) return
+
+    this.#ensurePeer(peer)
+    const now = performance.now()
+    const holding = peer.holdings.get(this.patchId)
+    if (holding !== undefined && holding.length === chunkCount(this.manifest)) {
+      scheduler.setPeerBitfield(peer.id, holding, now)
+    }
+    // Site members share the WAN work: same-site nodes that take part in this patch.
+    if (peer.site === this.#ctx.site) {
+      scheduler.setSiteMember(peer.id, peer.role === 'node' && holding !== undefined, now)
+    }
+    this.#pump()
+  }
+
+  #ensurePeer(peer: PeerState): void {
+    try {
+      this.#scheduler?.addPeer({
+        id: peer.id,
+        site: peer.site,
+        isOrigin: peer.role === 'authority',
+      })
+    } catch (err) {
+      if ((err as Error).name !== 'DuplicatePeerError') throw err
+    }
+  }
+
+  #pump(): void {
+    const scheduler = this.#scheduler
+    if (scheduler === undefined || this.#state !== 'fetching') return
+
+    const now = performance.now()
+    const { wanDown } = this.#ctx
+    const wanBytes = now < this.#wanOpensAt ? 0 : Math.max(0, wanDown.available())
+    for (const request of scheduler.next(now, { wanBytes })) {
+      if (request.source !== 'site') wanDown.consume(request.bytes)
+      void this.#fetch(request)
+    }
+
+    clearTimeout(this.#timer)
+    let budgetAt = Infinity
+    if (now < this.#wanOpensAt) budgetAt = this.#wanOpensAt - now
+    else if (!wanDown.unlimited) budgetAt = wanDown.waitFor(this.manifest.chunkSize) + 5
+    const wake = Math.min(scheduler.nextWakeAt(now) - now, budgetAt)
+    if (Number.isFinite(wake)) this.#timer = setTimeout(() => this.#pump(), Math.max(5, wake))
+  }
+
+  async #fetch(request: ScheduledRequest): Promise<void> {
+    const scheduler = this.#scheduler!
+    const { index, peerId, source } = request
+    const key = `${index}:${peerId}`
+    const abort = new AbortController()
+    this.#inFlight.set(key, abort)
+
+    try {
+      const data = await requestChunk(
+        this.#ctx.host,
+        peerIdFromString(peerId),
+        this.patchId,
+        index,
+        {
+          length: request.bytes,
+          stallTimeoutMs: this.#ctx.stallTimeoutMs,
+          signal: abort.signal,
+        },
+      )
+      if (this.#state !== 'fetching') return
+
+      if (!this.#verified(index, peerId, data)) return
+      await this.#file.writeChunk(index, data)
+      for (const other of scheduler.received(index, peerId, performance.now())) {
+        this.#inFlight.get(`${other.index}:${other.peerId}`)?.abort()
+      }
+      this.bytes[source] += data.byteLength
+      this.#ctx.hello.have(this.patchId, chunkCount(this.manifest), index)
+      this.#ctx.events.publish('chunk_received', {
+        patchId: this.patchId,
+        index,
+        peer: peerId,
+        source,
+        bytes: data.byteLength,
+      })
+      this.#log.trace({ chunk: index, peer: peerId, source }, 'chunk stored')
+      this.#reportProgress()
+      if (this.#file.isComplete()) await this.#finish()
+    } catch (err) {
+      if (abort.signal.aborted || this.#isFinal()) return
+      this.#failed(index, peerId, err)
+    } finally {
+      this.#inFlight.delete(key)
+      this.#pump()
+    }
+  }
+
+  #verified(index: number, peerId: string, data: Uint8Array): boolean {
+    try {
+      verifyChunk(this.manifest, index, data)
+      return true
+    } catch (err) {
+      this.#ctx.events.publish('chunk_rejected', {
+        patchId: this.patchId,
+        index,
+        peer: peerId,
+        reason: (err as Error).message,
+      })
+      this.#log.warn(
+        { chunk: index, peer: peerId },
+        'peer sent a chunk that does not match the manifest',
+      )
+      this.#penalise(index, peerId, 'bad-chunk')
+      return false
+    }
+  }
+
+  #failed(index: number, peerId: string, err: unknown): void {
+    const scheduler = this.#scheduler!
+    if (err instanceof DiskFullError) {
+      // Our disk, not the peer's fault: give the chunk back and pause until there is room.
+      scheduler.failed(index, peerId, 'refused', performance.now())
+      this.#pauseForDisk(err)
+      return
+    }
+    if (err instanceof ChunkRequestError) {
+      this.#log.debug({ chunk: index, peer: peerId, reason: err.reason }, 'chunk request failed')
+      this.#penalise(index, peerId, FAILURE[err.reason])
+      return
+    }
+
+    this.#log.error({ chunk: index, peer: peerId, err }, 'chunk could not be stored')
+    scheduler.failed(index, peerId, 'refused', performance.now())
+  }
+
+  #penalise(index: number, peerId: string, reason: FailureReason): void {
+    const action = this.#scheduler!.failed(index, peerId, reason, performance.now())
+    if (action === 'none') return
+
+    this.#ctx.events.publish('peer_penalised', { patchId: this.patchId, peer: peerId, action })
+    if (action === 'disconnect') {
+      this.#log.warn(
+        { peer: peerId },
+        'peer sent bad chunks repeatedly; banned from this patch and disconnected',
+      )
+      void this.#ctx.host.hangUp(peerIdFromString(peerId)).catch(() => undefined)
+    }
+  }
+
+  #pauseForDisk(err: DiskFullError): void {
+    if (this.#state === 'paused') return
+
+    this.#state = 'paused'
+    this.#ctx.events.publish('disk_full', {
+      patchId: this.patchId,
+      index: err.index,
+      message: err.message,
+    })
+    this.#log.error({ chunk: err.index, path: err.path }, err.message)
+    setTimeout(() => {
+      if (this.#state !== 'paused') return
+      this.#state = 'fetching'
+      this.#log.info('retrying after a full disk')
+      this.#pump()
+    }, this.#ctx.diskRetryMs ?? 5000)
+  }
+
+  #reportProgress(): void {
+    const count = chunkCount(this.manifest)
+    const tenth = Math.floor((this.held * 10) / count)
+    if (tenth <= this.#lastReported) return
+
+    this.#lastReported = tenth
+    this.#ctx.events.publish('download_progress', {
+      patchId: this.patchId,
+      held: this.held,
+      chunkCount: count,
+      bytes: { ...this.bytes },
+    })
+    this.#log.info({ held: this.held, chunks: count, bytes: this.bytes }, `fetched ${tenth * 10}%`)
+  }
+
+  async #finish(): Promise<void> {
+    if (this.#isFinal() || this.#state === 'verifying') return
+
+    this.#state = 'verifying'
+    try {
+      await verifyFile(this.#file.path, this.manifest)
+    } catch (err) {
+      this.#log.error(
+        { err },
+        'whole-file check failed after every chunk verified; the data file changed on disk',
+      )
+      this.#ctx.events.publish('patch_failed', {
+        patchId: this.patchId,
+        reason: (err as Error).message,
+      })
+      this.#end('failed')
+      return
+    }
+
+    const sha256 = toHex(this.manifest.sha256)
+    this.#log.info(
+      { sha256, bytes: this.bytes, path: this.#file.path },
+      'patch complete and verified',
+    )
+    this.#ctx.events.publish('patch_complete', {
+      patchId: this.patchId,
+      sha256,
+      path: this.#file.path,
+      bytes: { ...this.bytes },
+    })
+    this.#end('complete')
+  }
+
+  #isFinal(): boolean {
+    return this.#state === 'complete' || this.#state === 'failed' || this.#state === 'stopped'
+  }
+
+  #end(state: DownloadState): void {
+    this.#state = state
+    clearTimeout(this.#timer)
+    for (const abort of this.#inFlight.values()) abort.abort()
+    for (const off of this.#listeners.splice(0)) off()
+    this.#done.resolve(state)
+  }
+}

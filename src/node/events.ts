@@ -1,0 +1,64 @@
+/**
+ * The node's event stream: named, stable events that the dashboard, the demo and tests read,
+ * apart from the log (which is for people). Each event carries the patch and peer it concerns.
+ * With `eventsFile` set, every event is also appended to that file as one JSON line.
+ */
+import { EventEmitter } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import type { WriteStream } from 'node:fs'
+
+export type ByteSource = 'site' | 'wan' | 'origin'
+
+export interface NodeEventMap {
+  patch_announced: { patchId: string; name: string; version: string; size: number }
+  manifest_received: { patchId: string; peer: string }
+  chunk_received: {
+    patchId: string
+    index: number
+    peer: string
+    source: ByteSource
+    bytes: number
+  }
+  chunk_rejected: { patchId: string; index: number; peer: string; reason: string }
+  peer_penalised: { patchId: string; peer: string; action: 'penalise' | 'disconnect' }
+  download_progress: {
+    patchId: string
+    held: number
+    chunkCount: number
+    bytes: Record<ByteSource, number>
+  }
+  disk_full: { patchId: string; index: number; message: string }
+  patch_complete: {
+    patchId: string
+    sha256: string
+    path: string
+    bytes: Record<ByteSource, number>
+  }
+  patch_failed: { patchId: string; reason: string }
+  patch_revoked: { patchId: string; reason: string }
+}
+
+export type NodeEventName = keyof NodeEventMap
+
+export class NodeEvents extends EventEmitter<{ [K in NodeEventName]: [NodeEventMap[K]] }> {
+  #file: WriteStream | undefined
+
+  constructor(eventsFile?: string) {
+    super()
+    if (eventsFile !== undefined) this.#file = createWriteStream(eventsFile, { flags: 'a' })
+  }
+
+  /** Emits `name` and appends it to the events file, if any. */
+  publish<K extends NodeEventName>(name: K, detail: NodeEventMap[K]): void {
+    this.#file?.write(
+      JSON.stringify({ event: name, time: new Date().toISOString(), ...detail }) + '\n',
+    )
+    ;(this.emit as (n: K, d: NodeEventMap[K]) => boolean)(name, detail)
+  }
+
+  async close(): Promise<void> {
+    const file = this.#file
+    this.#file = undefined
+    if (file !== undefined) await new Promise<void>((resolve) => file.end(resolve))
+  }
+}

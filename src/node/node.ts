@@ -1,0 +1,447 @@
+/**
+ * A patchmesh node: joins the mesh, verifies every record and chunk, fetches the patches it is
+ * announced (own site first), serves what it holds, and resumes where it stopped after a
+ * restart. The authority runs the same node with role "authority" and seeds its bundles.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { CID } from 'multiformats/cid'
+import { create as createDigest } from 'multiformats/hashes/digest'
+import type { PeerId } from '@libp2p/interface'
+import { component } from '../log.ts'
+import type { Logger } from '../log.ts'
+import { chunkCount, chunkRange, verifyChunk } from '../manifest/index.ts'
+import { serveChunks } from '../mesh/chunk-protocol.ts'
+import type { ChunkServerOptions } from '../mesh/chunk-protocol.ts'
+import { HelloService } from '../mesh/hello.ts'
+import { createHost, keepBootstrapped } from '../mesh/host.ts'
+import type { Host } from '../mesh/host.ts'
+import { loadOrCreateIdentity } from '../mesh/identity.ts'
+import { requestManifest, serveManifests } from '../mesh/manifest-protocol.ts'
+import { PeerDirectory } from '../mesh/peers.ts'
+import { MESH_PROTOCOL_VERSION } from '../mesh/protocols.ts'
+import { mbitToBytesPerSecond, TokenBucket } from '../mesh/rate-limit.ts'
+import { RecordExchange } from '../mesh/records.ts'
+import type { SchedulerOptions } from '../schedule/options.ts'
+import { openNodeStore } from '../store/node-store.ts'
+import type { NodeStore } from '../store/node-store.ts'
+import type { PatchFile } from '../store/patch-file.ts'
+import { checkManifest, loadAnchor, RecordVerifier } from '../trust/index.ts'
+import type { TrustedRoot } from '../trust/index.ts'
+import type { Hello } from '../wire/mesh.ts'
+import type { Announcement, Manifest, Revocation } from '../wire/records.ts'
+import { decodeAnnouncement, decodeEnvelope } from '../wire/records.ts'
+import { Download } from './download.ts'
+import { NodeEvents } from './events.ts'
+import type { ByteSource } from './events.ts'
+import { NodeRecords } from './records.ts'
+
+const RAW_CODEC = 0x55
+const SHA256_CODE = 0x12
+
+export type NodeRole = 'node' | 'authority' | 'coordinator'
+
+export interface PatchNodeOptions {
+  dataDir: string
+  /** The root to enrol with (signed bytes). Needed on first start; later the stored root wins. */
+  root?: Uint8Array
+  site: string
+  /** Default "node". */
+  role?: NodeRole
+  ring?: string
+  groups?: string[]
+  /** Default `/ip4/0.0.0.0/tcp/0`. */
+  listen?: string[]
+  bootstrap?: string[]
+  /** Default false. */
+  mdns?: boolean
+  /** Download limit for traffic with other sites, Mbit/s; 0 or absent: none. */
+  wanDownMbit?: number
+  /** Upload limit for traffic with other sites, Mbit/s; 0 or absent: none. */
+  wanUpMbit?: number
+  /** Fetch patches as soon as they are announced. Default true. */
+  prefetch?: boolean
+  log: Logger
+  /** Append every node event to this file as JSON lines. */
+  eventsFile?: string
+  scheduler?: SchedulerOptions
+  server?: ChunkServerOptions
+  stallTimeoutMs?: number
+  /** The clock for record validity (tests pass their own). Default Date.now. */
+  now?: () => number
+}
+
+export class PatchNode {
+  readonly events: NodeEvents
+  readonly directory = new PeerDirectory()
+  readonly #opts: PatchNodeOptions
+  readonly #log: Logger
+  readonly #downloads = new Map<string, Download>()
+  readonly #files = new Map<string, PatchFile>()
+  readonly #revoked = new Set<string>()
+  readonly #uploaded: Record<'site' | 'wan', number> = { site: 0, wan: 0 }
+  #store!: NodeStore
+  #host!: Host
+  #verifier!: RecordVerifier
+  #hello!: HelloService
+  #records!: RecordExchange
+  #sink!: NodeRecords
+  #wanDown!: TokenBucket
+  #wanUp!: TokenBucket
+  #stopServing: (() => Promise<void>) | undefined
+  #stopBootstrap: (() => void) | undefined
+
+  constructor(opts: PatchNodeOptions) {
+    this.#opts = opts
+    this.#log = component(opts.log, opts.role ?? 'node')
+    this.events = new NodeEvents(opts.eventsFile)
+  }
+
+  get host(): Host {
+    return this.#host
+  }
+
+  get peerId(): PeerId {
+    return this.#host.peerId
+  }
+
+  get site(): string {
+    return this.#opts.site
+  }
+
+  get role(): NodeRole {
+    return this.#opts.role ?? 'node'
+  }
+
+  get store(): NodeStore {
+    return this.#store
+  }
+
+  get root(): TrustedRoot {
+    return this.#verifier.root
+  }
+
+  /** Multiaddrs peers can dial, with this node's peer id. */
+  addresses(): string[] {
+    return this.#host.getMultiaddrs().map(String)
+  }
+
+  async start(): Promise<void> {
+    const opts = this.#opts
+    this.#store = await openNodeStore(opts.dataDir, { log: opts.log })
+    try {
+      this.#verifier = new RecordVerifier(await this.#loadRoot(), this.#store.sequences, {
+        now: opts.now,
+      })
+      this.#wanDown = new TokenBucket(mbitToBytesPerSecond(opts.wanDownMbit))
+      this.#wanUp = new TokenBucket(mbitToBytesPerSecond(opts.wanUpMbit))
+      this.#host = await createHost({
+        privateKey: await loadOrCreateIdentity(opts.dataDir),
+        listen: opts.listen,
+        bootstrap: opts.bootstrap,
+        mdns: opts.mdns,
+      })
+
+      this.#hello = new HelloService(
+        this.#host,
+        this.directory,
+        () => this.#helloMessage(),
+        component(opts.log, 'mesh:hello'),
+      )
+      const sink = (this.#sink = new NodeRecords(
+        this.#verifier,
+        this.#store,
+        { announcement: (a) => this.#onAnnouncement(a), revocation: (r) => this.#onRevocation(r) },
+        component(opts.log, 'node:records'),
+      ))
+      this.#records = new RecordExchange(this.#host, sink, component(opts.log, 'mesh:records'))
+      this.#stopServing = await serveChunks(
+        this.#host,
+        this.#chunkSource(),
+        component(opts.log, 'mesh:chunk'),
+        opts.server,
+      )
+      await serveManifests(this.#host, async (patchId) =>
+        this.#revoked.has(patchId) ? undefined : this.#store.getManifest(patchId),
+      )
+      await this.#hello.start()
+      await this.#records.start()
+      await this.#host.start()
+      this.#stopBootstrap = keepBootstrapped(this.#host, opts.bootstrap ?? [])
+      await this.#resume()
+      this.#log.info(
+        { peer: this.peerId.toString(), site: this.site, addresses: this.addresses() },
+        'node started',
+      )
+    } catch (err) {
+      await this.#store.close().catch(() => undefined)
+      throw err
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const download of this.#downloads.values()) download.stop()
+    this.#stopBootstrap?.()
+    await this.#stopServing?.()
+    await this.#hello?.stop().catch(() => undefined)
+    await this.#records?.stop().catch(() => undefined)
+    await this.#host?.stop()
+    for (const file of this.#files.values()) await file.close()
+    await this.#store?.close()
+    await this.events.close()
+    this.#log.info('node stopped')
+  }
+
+  /** Gossips a signed record (the authority's announcements and revocations). */
+  async publish(bytes: Uint8Array): Promise<void> {
+    const verdict = await this.#sink.receive(bytes, this.peerId.toString(), 'gossip')
+    if (verdict === 'reject')
+      throw new Error('refusing to publish a record this node does not accept')
+    await this.#records.publish(bytes)
+  }
+
+  /** The download of a patch, if one was started. */
+  download(patchId: string): Download | undefined {
+    return this.#downloads.get(patchId)
+  }
+
+  /** Patch ids this node holds completely, verified. */
+  completePatches(): string[] {
+    return [...this.#files.values()].filter((f) => f.isComplete()).map((f) => f.patchId)
+  }
+
+  /** Bytes received by source (own site, other sites, origin) and sent, over all patches. */
+  counters(): { received: Record<ByteSource, number>; sent: Record<'site' | 'wan', number> } {
+    const received: Record<ByteSource, number> = { site: 0, wan: 0, origin: 0 }
+    for (const d of this.#downloads.values()) {
+      for (const source of ['site', 'wan', 'origin'] as const) received[source] += d.bytes[source]
+    }
+
+    return { received, sent: { ...this.#uploaded } }
+  }
+
+  /**
+   * Adds a patch this node already has whole (the authority's bundles): each chunk is verified
+   * against the manifest as it is stored, then the node serves it.
+   */
+  async seed(
+    announcementBytes: Uint8Array,
+    manifestBytes: Uint8Array,
+    read: (offset: number, length: number) => Promise<Uint8Array>,
+  ): Promise<string> {
+    const announcement = decodeAnnouncement(decodeEnvelope(announcementBytes).payload)
+    const manifest = checkManifest(announcement, manifestBytes)
+    await this.#store.putManifest(announcement.patchId, manifestBytes)
+    const file = await this.#openFile(announcement.patchId, manifest)
+    for (let index = 0; index < chunkCount(manifest); index++) {
+      if (file.held.get(index)) continue
+      const { offset, length } = chunkRange(manifest, index)
+      const data = await read(offset, length)
+      verifyChunk(manifest, index, data)
+      await file.writeChunk(index, data)
+    }
+    this.#hello.refresh()
+    void this.#provide(announcement)
+    this.#log.info(
+      { patch: announcement.patchId, name: announcement.name, version: announcement.version },
+      'seeding patch',
+    )
+
+    return announcement.patchId
+  }
+
+  async #loadRoot(): Promise<TrustedRoot> {
+    const stored = await this.#store.getTrustRoot()
+    if (stored !== undefined) return loadAnchor(stored)
+    if (this.#opts.root === undefined) {
+      throw new Error(`${this.#opts.dataDir} has no trust root yet: start the node with --root`)
+    }
+
+    const anchor = loadAnchor(this.#opts.root)
+    await this.#store.putTrustRoot(anchor.bytes)
+
+    return anchor
+  }
+
+  async #resume(): Promise<void> {
+    for (const { patchId } of await this.#store.listRecords('revocation'))
+      this.#revoked.add(patchId)
+    for (const { patchId, envelope } of await this.#store.listRecords('announcement')) {
+      if (this.#revoked.has(patchId)) continue
+      await this.#onAnnouncement(decodeAnnouncement(decodeEnvelope(envelope).payload))
+    }
+  }
+
+  #helloMessage(): Hello {
+    return {
+      protocolVersion: MESH_PROTOCOL_VERSION,
+      site: this.site,
+      role: this.role,
+      ring: this.#opts.ring ?? '',
+      groups: this.#opts.groups ?? [],
+      holdings: [...this.#files.values()]
+        .filter((f) => !this.#revoked.has(f.patchId))
+        .map((f) => ({
+          patchId: f.patchId,
+          chunkCount: f.held.length,
+          bitfield: f.held.toBytes() as Uint8Array<ArrayBuffer>,
+        })),
+    }
+  }
+
+  async #onAnnouncement(a: Announcement): Promise<void> {
+    this.events.publish('patch_announced', {
+      patchId: a.patchId,
+      name: a.name,
+      version: a.version,
+      size: a.size,
+    })
+    if (
+      this.#opts.prefetch === false ||
+      this.#downloads.has(a.patchId) ||
+      this.#revoked.has(a.patchId)
+    )
+      return
+    if (this.#files.get(a.patchId)?.isComplete() === true) return
+
+    const manifest = await this.#manifestFor(a)
+    if (manifest === undefined) return
+
+    const file = await this.#openFile(a.patchId, manifest)
+    this.#hello.refresh()
+    const download = new Download(a.patchId, manifest, file, {
+      host: this.#host,
+      selfId: this.peerId.toString(),
+      site: this.site,
+      directory: this.directory,
+      hello: this.#hello,
+      wanDown: this.#wanDown,
+      events: this.events,
+      log: component(this.#opts.log, 'node:fetch'),
+      scheduler: this.#opts.scheduler,
+      stallTimeoutMs: this.#opts.stallTimeoutMs,
+    })
+    this.#downloads.set(a.patchId, download)
+    download.start()
+    void this.#provide(a)
+  }
+
+  async #onRevocation(r: Revocation): Promise<void> {
+    this.#revoked.add(r.patchId)
+    this.#downloads.get(r.patchId)?.stop()
+    this.#downloads.delete(r.patchId)
+    const file = this.#files.get(r.patchId)
+    this.#files.delete(r.patchId)
+    await file?.close()
+    await this.#store.removePatch(r.patchId)
+    this.#hello.refresh()
+    this.events.publish('patch_revoked', { patchId: r.patchId, reason: r.reason })
+    this.#log.warn(
+      { patch: r.patchId, reason: r.reason },
+      'patch revoked: stopped fetching, serving and removed its data',
+    )
+  }
+
+  /** The manifest from the store, or from peers that hold the patch (checked against the hash). */
+  async #manifestFor(a: Announcement): Promise<Manifest | undefined> {
+    const stored = await this.#store.getManifest(a.patchId)
+    if (stored !== undefined) return checkManifest(a, stored)
+
+    const deadline = Date.now() + 10 * 60_000
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      for (const peer of this.#manifestHolders(a.patchId)) {
+        try {
+          const bytes = await requestManifest(this.#host, peerIdFromString(peer), a.patchId)
+          const manifest = checkManifest(a, bytes)
+          await this.#store.putManifest(a.patchId, bytes)
+          this.events.publish('manifest_received', { patchId: a.patchId, peer })
+          return manifest
+        } catch (err) {
+          this.#log.debug({ patch: a.patchId, peer, err }, 'manifest not obtained from peer')
+        }
+      }
+      if (this.#revoked.has(a.patchId) || this.#host.status !== 'started') return undefined
+      if (attempt % 4 === 1) await this.#discover(a)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)))
+    }
+    this.#log.error({ patch: a.patchId }, 'no peer provided the manifest; giving up until restart')
+
+    return undefined
+  }
+
+  #manifestHolders(patchId: string): string[] {
+    const peers = this.directory.all()
+    const holders = peers.filter((p) => p.holdings.has(patchId))
+    // Own site first, the origin last: the manifest is small but the WAN is thin.
+    holders.sort(
+      (x, y) =>
+        Number(x.site !== this.site) - Number(y.site !== this.site) ||
+        Number(x.role === 'authority') - Number(y.role === 'authority'),
+    )
+
+    return holders.map((p) => p.id)
+  }
+
+  async #openFile(patchId: string, manifest: Manifest): Promise<PatchFile> {
+    let file = this.#files.get(patchId)
+    if (file === undefined) {
+      file = await this.#store.openPatch(patchId, manifest)
+      this.#files.set(patchId, file)
+    }
+
+    return file
+  }
+
+  /** Tells the DHT this node holds (or is fetching) the patch, so others can find it. */
+  async #provide(a: Announcement): Promise<void> {
+    try {
+      await this.#host.contentRouting.provide(patchCid(a), { signal: AbortSignal.timeout(60_000) })
+    } catch (err) {
+      this.#log.debug(
+        { patch: a.patchId, err },
+        'provider record not published (no DHT peers yet?)',
+      )
+    }
+  }
+
+  /** Connects to holders the DHT knows of, so their hellos list what they hold. */
+  async #discover(a: Announcement): Promise<void> {
+    try {
+      const signal = AbortSignal.timeout(30_000)
+      let found = 0
+      for await (const provider of this.#host.contentRouting.findProviders(patchCid(a), {
+        signal,
+      })) {
+        if (provider.id.equals(this.peerId) || this.directory.get(provider.id.toString())) continue
+        await this.#host.dial(provider.id, { signal }).catch(() => undefined)
+        if (++found >= 20) break
+      }
+    } catch (err) {
+      this.#log.debug({ patch: a.patchId, err }, 'no providers found in the DHT')
+    }
+  }
+
+  #chunkSource() {
+    return {
+      getChunk: async (patchId: string, index: number) => {
+        if (this.#revoked.has(patchId)) return 'revoked' as const
+        const file = this.#files.get(patchId)
+        if (file === undefined || index >= file.held.length || !file.held.get(index))
+          return 'not-found' as const
+        return file.readChunk(index)
+      },
+      uploadBudget: async (peer: PeerId, bytes: number, signal: AbortSignal) => {
+        if (this.directory.get(peer.toString())?.site !== this.site)
+          await this.#wanUp.take(bytes, signal)
+      },
+      served: (peer: PeerId, _patchId: string, _index: number, bytes: number) => {
+        this.#uploaded[this.directory.get(peer.toString())?.site === this.site ? 'site' : 'wan'] +=
+          bytes
+      },
+    }
+  }
+}
+
+/** A patch's key in the DHT: a CID over its manifest's SHA-256. */
+function patchCid(a: Announcement): CID {
+  return CID.createV1(RAW_CODEC, createDigest(SHA256_CODE, a.manifestSha256))
+}

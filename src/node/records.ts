@@ -1,0 +1,114 @@
+/**
+ * The node's side of signed records: every record from gossip or catch-up is verified, stored
+ * and handed on; the verdict tells gossipsub whether to forward it and whom to blame.
+ */
+import type { Logger } from '../log.ts'
+import type { RecordSink, RecordVerdict } from '../mesh/records.ts'
+import type { NodeStore } from '../store/node-store.ts'
+import { RECORDS, RootVersionError, TrustError } from '../trust/index.ts'
+import type { RecordVerifier, SignedKind, RecordTypes } from '../trust/index.ts'
+import { WireDecodeError } from '../wire/errors.ts'
+import { decodeEnvelope, decodeRoot } from '../wire/records.ts'
+
+export interface RecordHandlers {
+  announcement(record: RecordTypes['announcement'], bytes: Uint8Array): Promise<void> | void
+  revocation(record: RecordTypes['revocation'], bytes: Uint8Array): Promise<void> | void
+}
+
+const KIND_BY_TYPE = new Map<string, SignedKind | 'root'>(
+  Object.entries(RECORDS).map(([kind, { payloadType }]) => [
+    payloadType,
+    kind as SignedKind | 'root',
+  ]),
+)
+
+export class NodeRecords implements RecordSink {
+  readonly #verifier: RecordVerifier
+  readonly #store: NodeStore
+  readonly #handlers: RecordHandlers
+  readonly #log: Logger
+
+  constructor(verifier: RecordVerifier, store: NodeStore, handlers: RecordHandlers, log: Logger) {
+    this.#verifier = verifier
+    this.#store = store
+    this.#handlers = handlers
+    this.#log = log
+  }
+
+  async receive(
+    bytes: Uint8Array,
+    from: string,
+    via: 'gossip' | 'catch-up',
+  ): Promise<RecordVerdict> {
+    try {
+      const kind = KIND_BY_TYPE.get(decodeEnvelope(bytes).payloadType)
+      switch (kind) {
+        case 'root':
+          return await this.#root(bytes)
+        case 'announcement':
+        case 'revocation': {
+          const verified = await this.#verifier.verify(kind, bytes)
+          if (!verified.fresh) return 'ignore'
+
+          await this.#store.putRecord(kind, verified.record.patchId, bytes)
+          this.#log.info(
+            { kind, patch: verified.record.patchId, peer: from, via },
+            `${kind} accepted`,
+          )
+          if (kind === 'announcement')
+            await this.#handlers.announcement(verified.record as RecordTypes['announcement'], bytes)
+          else await this.#handlers.revocation(verified.record as RecordTypes['revocation'], bytes)
+          return 'accept'
+        }
+        case 'approval':
+        case 'halt': {
+          const verified = await this.#verifier.verify(kind, bytes)
+          if (!verified.fresh) return 'ignore'
+          await this.#store.putRecord(kind, verified.record.patchId, bytes)
+          return 'accept'
+        }
+        default:
+          this.#log.debug({ peer: from, via }, 'record of an unknown type dropped')
+          return 'reject'
+      }
+    } catch (err) {
+      return this.#verdictFor(err, from, via)
+    }
+  }
+
+  /** Roots first (a verifier with an old root needs them), then the current record of each patch. */
+  async current(): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [this.#verifier.root.bytes]
+    for (const kind of ['announcement', 'revocation', 'approval', 'halt'] as const) {
+      for (const record of await this.#store.listRecords(kind)) out.push(record.envelope)
+    }
+
+    return out
+  }
+
+  async #root(bytes: Uint8Array): Promise<RecordVerdict> {
+    const offered = decodeRoot(decodeEnvelope(bytes).payload).version
+    if (offered <= this.#verifier.root.root.version) return 'ignore'
+
+    const next = this.#verifier.updateRoot([bytes])
+    await this.#store.putTrustRoot(next.bytes)
+    this.#log.info({ version: next.root.version }, 'moved to a newer root')
+    return 'accept'
+  }
+
+  #verdictFor(err: unknown, from: string, via: string): RecordVerdict {
+    if (err instanceof RootVersionError) return 'ignore'
+    if (err instanceof TrustError) {
+      const level = err.penalize ? 'warn' : 'debug'
+      this.#log[level]({ peer: from, via, reason: err.name }, `record refused: ${err.message}`)
+      return err.penalize ? 'reject' : 'ignore'
+    }
+    if (err instanceof WireDecodeError) {
+      this.#log.warn({ peer: from, via }, `malformed record refused: ${err.message}`)
+      return 'reject'
+    }
+
+    this.#log.error({ peer: from, via, err }, 'record could not be handled')
+    return 'ignore'
+  }
+}
