@@ -2,8 +2,10 @@
  * The `patchmesh` command: one binary, a subcommand per role and task.
  */
 import { Command } from 'commander'
+import { registerAuthority } from './authority.ts'
 import { registerInspect } from './inspect.ts'
 import { registerKeys } from './keys.ts'
+import { registerNode } from './node.ts'
 import { registerPublish } from './publish.ts'
 import { registerVerify } from './verify.ts'
 
@@ -17,5 +19,7 @@ registerKeys(program)
 registerPublish(program)
 registerVerify(program)
 registerInspect(program)
+registerAuthority(program)
+registerNode(program)
 
 await program.parseAsync()
