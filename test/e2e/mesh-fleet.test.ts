@@ -61,17 +61,17 @@ describe('a mesh of processes on loopback', () => {
 
     for (const [i, events] of results.entries()) {
       const done = events.find((e) => e.event === 'patch_complete')!
-      assert.equal(done.sha256, sha256, `${nodes[i]!.name} reports another hash`)
+      assert.equal(done.sha256, sha256, `${nodes[i].name} reports another hash`)
       const onDisk = createHash('sha256')
         .update(await readFile(done.path as string))
         .digest('hex')
-      assert.equal(onDisk, sha256, `${nodes[i]!.name} holds other bytes`)
+      assert.equal(onDisk, sha256, `${nodes[i].name} holds other bytes`)
     }
     for (const site of ['a', 'b']) {
       const overWan = results
-        .filter((_, i) => nodes[i]!.name.startsWith(site))
+        .filter((_, i) => nodes[i].name.startsWith(site))
         .map((events) => events.find((e) => e.event === 'patch_complete')!.bytes)
-        .reduce((sum: number, b: Record<string, number>) => sum + b.wan! + b.origin!, 0)
+        .reduce((sum: number, b: Record<string, number>) => sum + b.wan + b.origin, 0)
       t.diagnostic(`site ${site}: ${(overWan / SIZE).toFixed(3)} x the patch size over the WAN`)
       assert.ok(overWan <= 1.2 * SIZE, `site ${site} pulled ${overWan} bytes over the WAN`)
     }

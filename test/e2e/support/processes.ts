@@ -29,11 +29,11 @@ export async function startDaemon(
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const stderr: string[] = []
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line))
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))
 
   const ready = await new Promise<{ peerId: string; addresses: string[] }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} not ready in 60 s`)), 60_000)
-    createInterface({ input: child.stdout! }).once('line', (line) => {
+    createInterface({ input: child.stdout }).once('line', (line) => {
       clearTimeout(timer)
       try {
         resolve(JSON.parse(line) as { peerId: string; addresses: string[] })
