@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander'
 import { registerAuthority } from './authority.ts'
+import { registerDemo } from './demo.ts'
 import { registerInspect } from './inspect.ts'
 import { registerKeys } from './keys.ts'
 import { registerNode } from './node.ts'
@@ -21,5 +22,6 @@ registerVerify(program)
 registerInspect(program)
 registerAuthority(program)
 registerNode(program)
+registerDemo(program)
 
 await program.parseAsync()

@@ -19,6 +19,7 @@ export interface NodeEventMap {
     source: ByteSource
     bytes: number
   }
+  chunk_served: { patchId: string; index: number; peer: string; bytes: number; sameSite: boolean }
   chunk_rejected: { patchId: string; index: number; peer: string; reason: string }
   peer_penalised: { patchId: string; peer: string; action: 'penalise' | 'disconnect' }
   download_progress: {

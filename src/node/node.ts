@@ -433,9 +433,16 @@ export class PatchNode {
         if (this.directory.get(peer.toString())?.site !== this.site)
           await this.#wanUp.take(bytes, signal)
       },
-      served: (peer: PeerId, _patchId: string, _index: number, bytes: number) => {
-        this.#uploaded[this.directory.get(peer.toString())?.site === this.site ? 'site' : 'wan'] +=
-          bytes
+      served: (peer: PeerId, patchId: string, index: number, bytes: number) => {
+        const sameSite = this.directory.get(peer.toString())?.site === this.site
+        this.#uploaded[sameSite ? 'site' : 'wan'] += bytes
+        this.events.publish('chunk_served', {
+          patchId,
+          index,
+          peer: peer.toString(),
+          bytes,
+          sameSite,
+        })
       },
     }
   }

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { initKeys } from '../../src/authority/keys-dir.ts'
-import { readEvents, startDaemon, stopDaemon, waitForEvents } from './support/processes.ts'
-import type { Daemon, NodeEvent } from './support/processes.ts'
+import { readEvents, startDaemon, stopDaemon, waitForEvents } from '../../src/demo/processes.ts'
+import type { Daemon, NodeEvent } from '../../src/demo/processes.ts'
 
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
 const SIZE = 12 * 1024 * 1024 + 4321
@@ -70,7 +70,10 @@ describe('a mesh of processes on loopback', () => {
     for (const site of ['a', 'b']) {
       const overWan = results
         .filter((_, i) => nodes[i].name.startsWith(site))
-        .map((events) => events.find((e) => e.event === 'patch_complete')!.bytes)
+        .map(
+          (events) =>
+            events.find((e) => e.event === 'patch_complete')!.bytes as Record<string, number>,
+        )
         .reduce((sum: number, b: Record<string, number>) => sum + b.wan + b.origin, 0)
       t.diagnostic(`site ${site}: ${(overWan / SIZE).toFixed(3)} x the patch size over the WAN`)
       assert.ok(overWan <= 1.2 * SIZE, `site ${site} pulled ${overWan} bytes over the WAN`)

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
-const bin = join(import.meta.dirname, '../../../bin/patchmesh.js')
+const bin = join(import.meta.dirname, '../../bin/patchmesh.js')
 
 export interface Daemon {
   name: string
@@ -67,7 +67,7 @@ export async function stopDaemon(
 
 export interface NodeEvent {
   event: string
-  [field: string]: any
+  [field: string]: unknown
 }
 
 /** Every event in a daemon's events file so far. */
