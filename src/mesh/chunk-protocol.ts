@@ -35,6 +35,12 @@ export interface ChunkServerOptions {
   maxConcurrent?: number
   /** Longest wait for a request frame, or for upload budget, in ms. Default 30 s. */
   timeoutMs?: number
+  /**
+   * Slowest transfer of a response accepted, bytes per second: sending a chunk may take
+   * `timeoutMs` plus its size at this rate before the stream is dropped. Default 64 KiB/s,
+   * the floor the client's own deadline uses.
+   */
+  minBytesPerSecond?: number
 }
 
 /** Registers the chunk protocol handler; returns a function that unregisters it. */
@@ -74,6 +80,7 @@ export async function serveChunks(
         }
 
         await source.uploadBudget(peer, chunk.byteLength, signal)
+        const sendMs = timeoutMs + (chunk.byteLength / (opts.minBytesPerSecond ?? 64 * 1024)) * 1000
         await lp.write(
           ChunkResponse.encode({
             status: ChunkStatus.OK,
@@ -81,9 +88,7 @@ export async function serveChunks(
             index,
             data: chunk as Uint8Array<ArrayBuffer>,
           }),
-          {
-            signal,
-          },
+          { signal: AbortSignal.timeout(Math.ceil(sendMs)) },
         )
         source.served(peer, patchId, index, chunk.byteLength)
       } finally {
@@ -129,15 +134,30 @@ export async function requestChunk(
     (opts.baseTimeoutMs ?? 10_000) + (opts.length / (opts.minBytesPerSecond ?? 64 * 1024)) * 1000,
   )
   const timeout = AbortSignal.timeout(deadline)
-  const signal = opts.signal === undefined ? timeout : AbortSignal.any([timeout, opts.signal])
+  // Yamux streams keep `inactivityTimeout` as a bare property that nothing enforces, so the
+  // stall time-out is a timer of our own, re-armed by every message the stream delivers.
+  const stallMs = opts.stallTimeoutMs ?? 10_000
+  const stall = new AbortController()
+  let stallTimer: NodeJS.Timeout | undefined
+  const rearm = (): void => {
+    clearTimeout(stallTimer)
+    stallTimer = setTimeout(() => stall.abort(new Error(`no bytes for ${stallMs} ms`)), stallMs)
+  }
+  const signals = [timeout, stall.signal, ...(opts.signal === undefined ? [] : [opts.signal])]
+  const signal = AbortSignal.any(signals)
   const fail = (reason: ChunkFailure, detail: string, cause?: unknown): ChunkRequestError =>
     new ChunkRequestError(peer.toString(), patchId, index, reason, detail, { cause })
 
   let stream: Stream | undefined
   try {
     stream = await host.dialProtocol(peer, CHUNK_PROTOCOL, { signal })
-    stream.inactivityTimeout = opts.stallTimeoutMs ?? 10_000
-    const lp = lpStream(stream, { maxDataLength: MAX_CHUNK_FRAME_BYTES })
+    rearm()
+    stream.addEventListener('message', rearm)
+    // The read buffer must hold a whole frame: its default (4 MiB) is below the largest chunk.
+    const lp = lpStream(stream, {
+      maxDataLength: MAX_CHUNK_FRAME_BYTES,
+      maxBufferSize: MAX_CHUNK_FRAME_BYTES + 16,
+    })
     await lp.write(ChunkRequest.encode({ patchId, index }), { signal })
     const frame = await lp.read({ signal })
     const response = decodeChunkResponse(frame.subarray())
@@ -157,6 +177,9 @@ export async function requestChunk(
         throw fail('refused', `status ${response.status}`)
     }
   } catch (err) {
+    // Read the stream's state before aborting it: a peer that closed or reset without
+    // answering refused, one that went quiet stalled.
+    const resetByPeer = stream?.status === 'reset' || stream?.remoteWriteStatus === 'closed'
     stream?.abort(err instanceof Error ? err : new Error(String(err)))
     if (err instanceof ChunkRequestError) throw err
     if (timeout.aborted) throw fail('timeout', `no complete answer within ${deadline} ms`, err)
@@ -166,9 +189,10 @@ export async function requestChunk(
     if (name === 'WireDecodeError' || name.startsWith('InvalidDataLength')) {
       throw fail('protocol', (err as Error).message, err)
     }
-    if (name === 'InactivityTimeoutError' || stream?.status === 'aborted') {
-      throw fail('stalled', (err as Error).message, err)
-    }
+    if (stall.signal.aborted) throw fail('stalled', (err as Error).message, err)
+    if (resetByPeer) throw fail('refused', `peer closed the stream: ${(err as Error).message}`, err)
     throw fail('refused', err instanceof Error ? err.message : String(err), err)
+  } finally {
+    clearTimeout(stallTimer)
   }
 }

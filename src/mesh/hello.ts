@@ -4,7 +4,7 @@
  * batched per peer. Inbound streams feed the PeerDirectory. A peer whose frames do not decode
  * loses the stream; the peer stays unknown, so no chunk is asked of it.
  */
-import type { PeerId, Stream } from '@libp2p/interface'
+import type { IdentifyResult, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import type { LengthPrefixedStream } from '@libp2p/utils'
 import type { Logger } from '../log.ts'
@@ -61,22 +61,28 @@ export class HelloService {
         maxInboundStreams: 2,
       },
     )
-    this.#host.addEventListener('peer:identify', (evt) => {
-      if (evt.detail.protocols.includes(HELLO_PROTOCOL)) void this.#open(evt.detail.peerId)
-    })
-    this.#host.addEventListener('peer:disconnect', (evt) => {
-      const id = evt.detail.toString()
-      this.#outbound.delete(id)
-      this.#directory.remove(id)
-    })
+    this.#host.addEventListener('peer:identify', this.#onIdentify)
+    this.#host.addEventListener('peer:disconnect', this.#onDisconnect)
     this.#timer = setInterval(() => this.#flush(), this.#batchMs)
   }
 
   async stop(): Promise<void> {
+    this.#host.removeEventListener('peer:identify', this.#onIdentify)
+    this.#host.removeEventListener('peer:disconnect', this.#onDisconnect)
     clearInterval(this.#timer)
     for (const out of this.#outbound.values()) out.stream.abort(new Error('node stopping'))
     this.#outbound.clear()
     await this.#host.unhandle(HELLO_PROTOCOL)
+  }
+
+  readonly #onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    if (evt.detail.protocols.includes(HELLO_PROTOCOL)) void this.#open(evt.detail.peerId)
+  }
+
+  readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const id = evt.detail.toString()
+    this.#outbound.delete(id)
+    this.#directory.remove(id)
   }
 
   /** Tells every peer, in the next batch, that this node now holds chunk `index`. */

@@ -41,7 +41,11 @@ export async function requestManifest(
   let stream: Stream | undefined
   try {
     stream = await host.dialProtocol(peer, MANIFEST_PROTOCOL, { signal })
-    const lp = lpStream(stream, { maxDataLength: MAX_MANIFEST_BYTES })
+    // The read buffer must hold a whole frame; its default (4 MiB) is below the largest manifest.
+    const lp = lpStream(stream, {
+      maxDataLength: MAX_MANIFEST_BYTES,
+      maxBufferSize: MAX_MANIFEST_BYTES + 16,
+    })
     await lp.write(new TextEncoder().encode(patchId), { signal })
     const bytes = (await lp.read({ signal })).subarray()
     await stream.close({ signal }).catch(() => undefined)

@@ -53,14 +53,20 @@ export class TokenBucket {
   /** Waits until `bytes` are available, then spends them. */
   async take(bytes: number, signal?: AbortSignal): Promise<void> {
     for (let wait = this.waitFor(bytes); wait > 0; wait = this.waitFor(bytes)) {
+      signal?.throwIfAborted()
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, wait)
-        signal?.addEventListener('abort', () => {
+        const onAbort = () => {
           clearTimeout(timer)
-          reject(signal.reason as Error)
-        })
+          reject(signal!.reason as Error)
+        }
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        }, wait)
+        signal?.addEventListener('abort', onAbort, { once: true })
       })
     }
+    signal?.throwIfAborted()
     this.consume(bytes)
   }
 

@@ -5,7 +5,7 @@
  * forwards it and lowers the sender's score.
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
-import type { PeerId, Stream } from '@libp2p/interface'
+import type { IdentifyResult, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import type { Logger } from '../log.ts'
 import { MAX_ENVELOPE_BYTES } from '../wire/limits.ts'
@@ -64,18 +64,21 @@ export class RecordExchange {
     await this.#host.handle(RECORDS_PROTOCOL, (stream) => this.#serve(stream), {
       maxInboundStreams: 8,
     })
-    this.#host.addEventListener('peer:identify', (evt) => {
-      if (evt.detail.protocols.includes(RECORDS_PROTOCOL)) void this.catchUp(evt.detail.peerId)
-    })
+    this.#host.addEventListener('peer:identify', this.#onIdentify)
   }
 
   async stop(): Promise<void> {
+    this.#host.removeEventListener('peer:identify', this.#onIdentify)
     const { pubsub } = this.#host.services
     for (const topic of [ANNOUNCE_TOPIC, APPROVE_TOPIC]) {
       pubsub.unsubscribe(topic)
       pubsub.topicValidators.delete(topic)
     }
     await this.#host.unhandle(RECORDS_PROTOCOL)
+  }
+
+  readonly #onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    if (evt.detail.protocols.includes(RECORDS_PROTOCOL)) void this.catchUp(evt.detail.peerId)
   }
 
   /** Gossips a record this node made or accepted, on the topic for its type. */
