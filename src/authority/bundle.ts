@@ -8,8 +8,10 @@
  *   roots/<v>.signed      the publisher's root history, for verifiers with an older anchor
  *   bundle.json           a summary for people; unsigned, never trusted by any check
  */
-import { copyFile, constants, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, constants, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { readBoundedFile } from '../util/files.ts'
+import { MAX_ENVELOPE_BYTES, MAX_MANIFEST_BYTES } from '../wire/limits.ts'
 import { BundleError } from './errors.ts'
 
 export interface BundleFiles {
@@ -42,8 +44,13 @@ export async function startBundle(dir: string, file: string): Promise<string> {
   if ((await readdir(dir)).length > 0) throw new BundleError(dir, 'output directory is not empty')
 
   const paths = bundlePaths(dir)
-  // A reflink where the file system can, else a kernel copy: the data never passes through JS.
-  await copyFile(file, paths.data, constants.COPYFILE_FICLONE)
+  try {
+    // A reflink where the file system can, else a kernel copy: data never passes through JS.
+    await copyFile(file, paths.data, constants.COPYFILE_FICLONE)
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true })
+    throw err
+  }
 
   return paths.data
 }
@@ -66,20 +73,27 @@ export async function finishBundle(
 }
 
 /** Reads a bundle's signed parts; verification is the reader's job. */
-export async function readBundle(dir: string): Promise<BundleFiles & { data: string }> {
+export async function readBundle(
+  dir: string,
+): Promise<BundleFiles & { data: string; rootFiles: string[] }> {
   const paths = bundlePaths(dir)
-  const read = async (path: string, what: string) =>
-    new Uint8Array(
-      await readFile(path).catch(() => {
-        throw new BundleError(dir, `${what} is missing (${path})`)
-      }),
-    )
-  const announcement = await read(paths.announcement, 'the announcement')
-  const manifest = await read(paths.manifest, 'the manifest')
-  const rootFiles = await readdir(paths.roots).catch(() => [] as string[])
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
+    throw new BundleError(dir, 'is not a directory')
+  }
+  const announcement = await readBoundedFile(paths.announcement, MAX_ENVELOPE_BYTES, 'announcement')
+  const manifest = await readBoundedFile(paths.manifest, MAX_MANIFEST_BYTES, 'manifest')
+  const rootFiles = (await readdir(paths.roots).catch(() => [] as string[])).filter((f) =>
+    f.endsWith('.signed'),
+  )
   const roots = await Promise.all(
-    rootFiles.filter((f) => f.endsWith('.signed')).map((f) => read(join(paths.roots, f), f)),
+    rootFiles.map((f) => readBoundedFile(join(paths.roots, f), MAX_ENVELOPE_BYTES, 'root')),
   )
 
-  return { announcement, manifest, roots, data: paths.data }
+  return {
+    announcement,
+    manifest,
+    roots,
+    rootFiles: rootFiles.map((f) => join(paths.roots, f)),
+    data: paths.data,
+  }
 }

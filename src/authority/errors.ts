@@ -19,3 +19,12 @@ export class BundleError extends Error {
     this.dir = dir
   }
 }
+
+/** A publish refused before anything is signed: the input or an option cannot make a patch. */
+export class PublishError extends Error {
+  override readonly name = 'PublishError'
+
+  constructor(reason: string) {
+    super(`cannot publish: ${reason}`)
+  }
+}

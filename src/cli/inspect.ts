@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { naming, readBoundedFile } from '../util/files.ts'
+import { MAX_ENVELOPE_BYTES } from '../wire/limits.ts'
 import type { Command } from 'commander'
 import { toHex } from '../trust/index.ts'
 import { decodeEnvelope } from '../wire/records.ts'
@@ -27,7 +28,8 @@ export function registerInspect(program: Command): void {
     .option('--json', 'print as JSON (the default output is JSON too, indented)')
     .action(async (file: string, flags: { json?: boolean }) => {
       try {
-        const envelope = decodeEnvelope(new Uint8Array(await readFile(file)))
+        const bytes = await readBoundedFile(file, MAX_ENVELOPE_BYTES, 'signed record')
+        const envelope = await naming(file, () => decodeEnvelope(bytes))
         const decode = decoders[envelope.payloadType]
         const record = decode === undefined ? undefined : decode(envelope.payload)
         const shown = {

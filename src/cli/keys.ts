@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { initKeys, rootPath, rotateKeys } from '../authority/keys-dir.ts'
 import type { KeysDir } from '../authority/keys-dir.ts'
@@ -25,7 +26,7 @@ export function registerKeys(program: Command): void {
     .command('init')
     .description('create keys for every role and a first root, signed, in a new directory')
     .option('--keys <dir>', 'directory to create the keys in', 'keys')
-    .option('--valid-for <duration>', 'how long the root is valid', durationOption)
+    .option('--valid-for <duration>', 'how long the root is valid (default 365d)', durationOption)
     .option('--json', 'print the result as JSON')
   for (const role of ROLES) {
     init
@@ -47,7 +48,7 @@ export function registerKeys(program: Command): void {
         [
           `created root version ${s.version} in ${s.dir} (valid until ${s.expiresAt})`,
           ...describeRoles(s.roles),
-          `enroll nodes with ${s.rootFile}; keep ${s.dir}/private secret`,
+          `enroll nodes with ${s.rootFile}; keep ${join(s.dir, 'private')} secret`,
         ].join('\n'),
       )
     } catch (err) {
@@ -87,7 +88,9 @@ export function registerKeys(program: Command): void {
             [
               `rotated ${flags.role} keys: root is now version ${s.version}`,
               ...describeRoles(s.roles),
-              `nodes follow the rotation from any bundle published from now on`,
+              'nodes in the mesh follow it when they next hear from the authority; bundles',
+              'published from now on carry it for offline verifiers. Bundles published before',
+              `this rotation are refused by anyone who trusts root version ${s.version}.`,
             ].join('\n'),
           )
         } catch (err) {
@@ -104,6 +107,7 @@ function summarise(keysDir: KeysDir) {
   )
 
   return {
+    ok: true,
     dir: keysDir.dir,
     rootFile: rootPath(keysDir.dir),
     version: root.version,

@@ -13,7 +13,9 @@ import { registerVerify } from './verify.ts'
 const program = new Command()
   .name('patchmesh')
   .description('peer-to-peer patch distribution for many branch sites on thin WAN links')
-  .version('0.1.0', '-V, --app-version')
+  .version('0.1.0')
+  // Options of `patchmesh` itself only before the subcommand, so `publish --version V` is free.
+  .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')
 
 registerKeys(program)

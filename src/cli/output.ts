@@ -24,17 +24,41 @@ export function describeError(err: unknown): Record<string, unknown> {
   return fields
 }
 
-/** Errors this project names are shown as one line; anything else with its stack. */
+/**
+ * Reports a failure as one line (or one JSON document) and exits 1. A file-system error names
+ * its path and what the system said; the stack is shown only with PATCHMESH_DEBUG=1, since
+ * what an operator needs is what failed, not where in the code.
+ */
 export function fail(err: unknown, json: boolean): never {
   const described = describeError(err)
   if (json) {
     process.stdout.write(JSON.stringify({ ok: false, error: described }, null, 2) + '\n')
-  } else if (err instanceof Error && err.name !== 'Error' && err.name !== 'TypeError') {
-    console.error(`patchmesh: ${err.message} (${err.name})`)
   } else {
-    console.error('patchmesh: unexpected failure:', err)
+    console.error(`patchmesh: ${oneLine(err)}`)
+    if (process.env.PATCHMESH_DEBUG === '1') console.error(err)
   }
   process.exit(1)
+}
+
+function oneLine(err: unknown): string {
+  if (!(err instanceof Error)) return String(err)
+
+  const { code, path } = err as NodeJS.ErrnoException
+  if (typeof code === 'string' && typeof path === 'string') {
+    const reasons: Record<string, string> = {
+      ENOENT: 'no such file or directory',
+      EISDIR: 'is a directory, not a file',
+      ENOTDIR: 'a part of the path is not a directory',
+      EACCES: 'permission denied',
+      EEXIST: 'already exists',
+      ENAMETOOLONG: 'file name too long',
+      ENOSPC: 'no space left on the device',
+      ESPIPE: 'is a pipe, not a file',
+    }
+    return `${path}: ${reasons[code] ?? err.message} (${code})`
+  }
+
+  return err.name === 'Error' ? err.message : `${err.message} (${err.name})`
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { publish } from '../authority/publish.ts'
 import { formatBytes } from '../util/units.ts'
 import { byteProgress, emit, fail } from './output.ts'
-import { durationOption, selectorOption, sizeOption } from './options.ts'
+import { countOption, durationOption, selectorOption, sizeOption } from './options.ts'
 
 interface PublishFlags {
   keys: string
@@ -35,7 +35,7 @@ export function registerPublish(program: Command): void {
       'how long the announcement is valid (default 30d)',
       durationOption,
     )
-    .option('--sequence <n>', 'record sequence number (default: issue time in ms)', Number)
+    .option('--sequence <n>', 'record sequence number (default: issue time in ms)', countOption)
     .option('--json', 'print the result as JSON')
     .action(async (file: string, flags: PublishFlags) => {
       const json = flags.json === true

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { readBoundedFile } from '../util/files.ts'
+import { MAX_ENVELOPE_BYTES } from '../wire/limits.ts'
 import type { Command } from 'commander'
 import { verifyAgainstBundle } from '../node/verify-bundle.ts'
 import { toHex } from '../trust/index.ts'
@@ -26,12 +27,11 @@ export function registerVerify(program: Command): void {
       const json = flags.json === true
       const progress = byteProgress('verifying', json)
       try {
-        const anchor = await readFile(flags.root).catch((err: Error) => {
-          throw new Error(`cannot read --root ${flags.root}: ${err.message}`)
-        })
+        const anchor = await readBoundedFile(flags.root, MAX_ENVELOPE_BYTES, '--root')
         const verified = await verifyAgainstBundle({
           file,
-          anchor: new Uint8Array(anchor),
+          anchor,
+          anchorPath: flags.root,
           bundleDir: flags.bundle,
           clockSkewMs: flags.clockSkew,
           onProgress: progress.update,

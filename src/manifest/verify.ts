@@ -2,7 +2,9 @@
  * Checking a whole file on disk against its manifest, e.g. once every chunk of a download is in
  * or when a node restarts and cannot trust its data file.
  */
+import { stat } from 'node:fs/promises'
 import { toHex } from '../util/bytes.ts'
+import { InputFileError } from '../util/files.ts'
 import { equals } from 'uint8arrays/equals'
 
 import type { Manifest } from '../wire/records.ts'
@@ -28,6 +30,9 @@ export async function verifyFile(
   m: Manifest,
   opts: VerifyFileOptions = {},
 ): Promise<void> {
+  const info = await stat(path)
+  if (!info.isFile()) throw new InputFileError(path, 'file to verify', 'is not a regular file')
+
   validateManifest(m)
   const scan = await scanFile(path, {
     chunkSize: m.chunkSize,

@@ -3,7 +3,8 @@
  * enrolled root (following any root rotations the bundle carries), the manifest against the
  * announcement, and every byte of the file against the manifest.
  */
-import { readBundle } from '../authority/bundle.ts'
+import { bundlePaths, readBundle } from '../authority/bundle.ts'
+import { naming } from '../util/files.ts'
 import { verifyFile } from '../manifest/index.ts'
 import type { ProgressFn } from '../manifest/index.ts'
 import { checkManifest, checkRecord, followRoots, loadAnchor } from '../trust/index.ts'
@@ -14,6 +15,8 @@ export interface VerifyBundleOptions {
   file: string
   /** The root the verifier is enrolled with (its trust anchor), as signed bytes. */
   anchor: Uint8Array
+  /** Where the anchor was read from, for error messages. */
+  anchorPath?: string
   bundleDir: string
   nowMs?: number
   clockSkewMs?: number
@@ -30,12 +33,16 @@ export interface VerifiedFile {
 /** Resolves when the file is the one the bundle announces; throws a named error otherwise. */
 export async function verifyAgainstBundle(opts: VerifyBundleOptions): Promise<VerifiedFile> {
   const bundle = await readBundle(opts.bundleDir)
-  const root = followRoots(loadAnchor(opts.anchor), bundle.roots)
-  const { record } = checkRecord('announcement', bundle.announcement, root, {
-    nowMs: opts.nowMs ?? Date.now(),
-    clockSkewMs: opts.clockSkewMs,
-  })
-  const manifest = checkManifest(record, bundle.manifest)
+  const paths = bundlePaths(opts.bundleDir)
+  const anchor = await naming(opts.anchorPath ?? 'the trusted root', () => loadAnchor(opts.anchor))
+  const root = await naming(paths.roots, () => followRoots(anchor, bundle.roots))
+  const { record } = await naming(paths.announcement, () =>
+    checkRecord('announcement', bundle.announcement, root, {
+      nowMs: opts.nowMs ?? Date.now(),
+      clockSkewMs: opts.clockSkewMs,
+    }),
+  )
+  const manifest = await naming(paths.manifest, () => checkManifest(record, bundle.manifest))
   await verifyFile(opts.file, manifest, { onProgress: opts.onProgress })
 
   return { announcement: record, manifest, rootVersion: root.root.version }

@@ -1,19 +1,23 @@
 /**
- * Parsing of the sizes and durations operators type: "1MiB", "512KiB", "1GB", "1048576";
- * "30d", "12h", "5m", "90s", "250ms". Binary (KiB, MiB, GiB, TiB) and decimal (kB, MB, GB, TB)
- * size units are both accepted and mean what they say.
+ * Parsing of the sizes and durations operators type. Units are case-sensitive and spelled as
+ * the SI and IEC standards spell them, so that "1M" (a month? a megabyte?) and "1Mb" (megabits?)
+ * are refused rather than guessed:
+ *
+ * - sizes: B, KiB, MiB, GiB, TiB (powers of 1024), kB, MB, GB, TB (powers of 1000), or a bare
+ *   number of bytes: "1MiB", "512KiB", "1048576";
+ * - durations: ms, s, m (minutes), h, d, w, always with a unit: "30d", "12h", "5m", "90s".
  */
 
 const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-  kb: 1000,
-  mb: 1000 ** 2,
-  gb: 1000 ** 3,
-  tb: 1000 ** 4,
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
+  kB: 1000,
+  MB: 1000 ** 2,
+  GB: 1000 ** 3,
+  TB: 1000 ** 4,
 }
 
 const DURATION_UNITS: Record<string, number> = {
@@ -31,10 +35,10 @@ export class UnitParseError extends Error {
 
 /** Bytes in a size such as "1MiB" or 4096; throws UnitParseError naming the input. */
 export function parseSize(input: string | number): number {
-  return parse(input, SIZE_UNITS, 'size', 'a size such as 1MiB, 512KiB or 1048576')
+  return parse(input, SIZE_UNITS, 'size', 'a size such as 1MiB, 512KiB, 1GB or 1048576', 'B')
 }
 
-/** Milliseconds in a duration such as "30d" or "5m"; a bare number is milliseconds. */
+/** Milliseconds in a duration such as "30d" or "5m"; a unit is required. */
 export function parseDuration(input: string | number): number {
   return parse(input, DURATION_UNITS, 'duration', 'a duration such as 30d, 12h, 5m or 90s')
 }
@@ -44,27 +48,23 @@ function parse(
   units: Record<string, number>,
   what: string,
   example: string,
+  bareUnit?: string,
 ): number {
-  if (typeof input === 'number') {
-    if (Number.isSafeInteger(input) && input >= 0) return input
-    throw new UnitParseError(`invalid ${what} ${input}: expected ${example}`)
-  }
-
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(input)
-  const factor =
-    match === null ? undefined : units[(match[2] ?? '').toLowerCase() || firstUnit(units)]
+  const text = String(input).trim()
+  const match = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(text)
+  const unit = match?.[2] === '' ? bareUnit : match?.[2]
+  const factor = unit === undefined ? undefined : units[unit]
   if (match === null || factor === undefined) {
-    throw new UnitParseError(`invalid ${what} "${input}": expected ${example}`)
+    throw new UnitParseError(`invalid ${what} "${text}": expected ${example}`)
   }
 
   const value = Math.round(Number(match[1]) * factor)
-  if (!Number.isSafeInteger(value)) throw new UnitParseError(`${what} "${input}" is too large`)
+  if (!Number.isSafeInteger(value)) throw new UnitParseError(`${what} "${text}" is too large`)
+  if (unit === bareUnit && !Number.isInteger(Number(match[1]))) {
+    throw new UnitParseError(`invalid ${what} "${text}": a number without a unit must be whole`)
+  }
 
   return value
-}
-
-function firstUnit(units: Record<string, number>): string {
-  return Object.keys(units).find((u) => units[u] === 1)!
 }
 
 /** "1.5 GiB", "512 KiB", "17 B": for humans. */

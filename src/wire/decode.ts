@@ -51,9 +51,20 @@ export class FieldCheck {
     }
   }
 
-  text(field: string, value: string, opts: { required: boolean; max: number }): void {
+  /**
+   * Text fields are bounded and free of control characters (newlines and tabs too, unless
+   * `multiline`), so a record can never forge lines in a terminal or a log.
+   */
+  text(
+    field: string,
+    value: string,
+    opts: { required: boolean; max: number; multiline?: boolean },
+  ): void {
     if (opts.required && value.length === 0) this.fail(`field ${field} is empty`)
     if (value.length > opts.max) this.fail(`field ${field} is longer than ${opts.max} characters`)
+    const control =
+      opts.multiline === true ? /[\u0000-\u0008\u000b-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/
+    if (control.test(value)) this.fail(`field ${field} contains control characters`)
   }
 
   range(field: string, value: number, min: number, max: number): void {

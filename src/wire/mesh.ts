@@ -90,7 +90,7 @@ export function decodeStatusReport(bytes: Uint8Array): StatusReport {
   check.text('state', s.state, { required: true, max: 32 })
   check.text('site', s.site, text)
   check.text('ring', s.ring, text)
-  check.text('reason', s.reason, { required: false, max: 16 * MAX_TEXT_LENGTH })
+  check.text('reason', s.reason, { required: false, max: 16 * MAX_TEXT_LENGTH, multiline: true })
   check.range('chunkCount', s.chunkCount, 0, MAX_CHUNKS)
   check.range('chunksHeld', s.chunksHeld, 0, s.chunkCount)
   check.range('sequence', s.sequence, 1, Number.MAX_SAFE_INTEGER)

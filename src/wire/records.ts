@@ -75,7 +75,11 @@ export function decodeAnnouncement(bytes: Uint8Array): Announcement {
   check.text('name', a.name, text)
   check.text('version', a.version, text)
   a.targets.forEach((t, i) => check.text(`targets[${i}]`, t, text))
-  check.text('description', a.description, { required: false, max: 16 * MAX_TEXT_LENGTH })
+  check.text('description', a.description, {
+    required: false,
+    max: 16 * MAX_TEXT_LENGTH,
+    multiline: true,
+  })
   check.range('chunkSize', a.chunkSize, MIN_CHUNK_SIZE, MAX_CHUNK_SIZE)
   check.range('size', a.size, 0, MAX_CHUNKS * a.chunkSize)
   check.bytes('sha256', a.sha256, 32)

@@ -96,6 +96,23 @@ describe('patchmesh publish and verify', () => {
     assert.equal(verify('patch.bin', 'd').json().error.name, 'WireDecodeError')
   })
 
+  it('names the damaged file in a decode error', async () => {
+    const args = ['publish', 'patch.bin', '--name', 'e', '--version', '1', '--out', 'e']
+    assert.equal(patchmesh(work, ...args).code, 0)
+    const path = join(work, 'e/manifest.bin')
+    await writeFile(path, (await readFile(path)).subarray(0, 10))
+
+    assert.match(verify('patch.bin', 'e').json().error.message, /manifest\.bin/)
+  })
+
+  it('reports a missing file in one line, without a stack trace', () => {
+    const r = patchmesh(work, 'verify', 'nope.bin', '--root', 'keys/root.signed', '--bundle', 'b')
+
+    assert.equal(r.code, 1)
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+    assert.match(r.stderr, /nope\.bin/)
+  })
+
   it('follows a publisher key rotation from the original root', () => {
     assert.equal(patchmesh(work, 'keys', 'init', '--keys', 'rot').code, 0)
     const anchor = join(work, 'rot-v1.signed')

@@ -48,7 +48,7 @@ export var Envelope;
                             if (opts.limits?.signatures != null && obj.signatures.length === opts.limits.signatures) {
                                 throw new MaxLengthError('Decode error - repeated field "signatures" had too many elements');
                             }
-                            if (obj.signatures.length === 32) {
+                            if (obj.signatures.length === 64) {
                                 throw new MaxLengthError('Decode error - repeated field "signatures" had too many elements');
                             }
                             obj.signatures.push(Signature.codec().decode(reader, reader.uint32(), {
@@ -65,7 +65,7 @@ export var Envelope;
                 return obj;
             }, function* (reader, length, prefix, opts = {}) {
                 const obj = {
-                    signatures: 32
+                    signatures: 64
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -89,7 +89,7 @@ export var Envelope;
                             if (opts.limits?.signatures != null && obj.signatures === opts.limits.signatures) {
                                 throw new MaxLengthError('Streaming decode error - repeated field "signatures" had too many elements');
                             }
-                            if (obj.signatures === 32) {
+                            if (obj.signatures === 64) {
                                 throw new MaxLengthError('Streaming decode error - repeated field "signatures" had too many elements');
                             }
                             for (const evt of Signature.codec().stream(reader, reader.uint32(), `${prefix}.signatures[]`, {
