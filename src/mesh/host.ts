@@ -7,6 +7,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { bootstrap } from '@libp2p/bootstrap'
 import { gossipsub } from '@libp2p/gossipsub'
+import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score'
 import type { GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
@@ -20,7 +21,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import type { Libp2p, Libp2pOptions } from 'libp2p'
-import { DHT_PROTOCOL } from './protocols.ts'
+import { ANNOUNCE_TOPIC, APPROVE_TOPIC, DHT_PROTOCOL } from './protocols.ts'
 
 export interface HostServices {
   identify: Identify
@@ -64,6 +65,16 @@ export function keepBootstrapped(host: Host, addresses: string[], everyMs = 10_0
   return () => clearInterval(timer)
 }
 
+const RECORD_TOPIC_SCORE = createTopicScoreParams({
+  topicWeight: 1,
+  timeInMeshWeight: 0,
+  firstMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesWeight: 0,
+  meshFailurePenaltyWeight: 0,
+  invalidMessageDeliveriesWeight: -10,
+  invalidMessageDeliveriesDecay: 0.99,
+})
+
 export async function createHost(opts: HostOptions): Promise<Host> {
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if ((opts.bootstrap ?? []).length > 0) {
@@ -104,6 +115,16 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         msgIdFn: (msg) => createHash('sha256').update(msg.data).digest(),
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
+        // A peer that sends a record our validator rejects (forged, malformed) loses score: -10
+        // times the square of its recent rejections, so three of them put it below gossipsub's
+        // graylist threshold (-80) and its messages are ignored until the count decays (1 % a
+        // second). Honest relays never forward what they rejected, so only the source pays.
+        // Nothing else on these quiet topics counts for or against a peer.
+        scoreParams: createPeerScoreParams({
+          topics: Object.fromEntries(
+            [ANNOUNCE_TOPIC, APPROVE_TOPIC].map((topic) => [topic, RECORD_TOPIC_SCORE]),
+          ),
+        }),
       }),
     },
   })

@@ -62,6 +62,9 @@ const FAILURE: Record<ChunkRequestError['reason'], FailureReason> = {
   protocol: 'bad-chunk',
 }
 
+/** Rounds of time-outs, with no good chunk between, after which a site peer is hung up on. */
+const SITE_TIMEOUT_ROUNDS = 2
+
 export class Download {
   readonly patchId: string
   readonly manifest: Manifest
@@ -72,6 +75,8 @@ export class Download {
   readonly #log: Logger
   readonly #scheduler: ChunkScheduler | undefined
   readonly #inFlight = new Map<string, AbortController>()
+  /** Site peers whose requests timed out since their last good chunk: rounds, and when last. */
+  readonly #timeouts = new Map<string, { rounds: number; at: number }>()
   readonly #done: PromiseWithResolvers<DownloadState> = Promise.withResolvers()
   #timer: NodeJS.Timeout | undefined
   #wanOpensAt = 0
@@ -215,6 +220,7 @@ export class Download {
     const scheduler = this.#scheduler!
     const { index, peerId, source } = request
     const key = `${index}:${peerId}`
+    const sentAt = performance.now()
     const abort = new AbortController()
     this.#inFlight.set(key, abort)
 
@@ -230,10 +236,13 @@ export class Download {
           signal: abort.signal,
         },
       )
-      if (this.#state !== 'fetching') return
+      // Paused on a full disk: still store it (or fail it back to the scheduler), else the
+      // scheduler keeps the request booked as in flight for good and never asks for it again.
+      if (this.#state !== 'fetching' && this.#state !== 'paused') return
 
       if (!this.#verified(index, peerId, data)) return
       await this.#file.writeChunk(index, data)
+      this.#timeouts.delete(peerId)
       for (const other of scheduler.received(index, peerId, performance.now())) {
         this.#inFlight.get(`${other.index}:${other.peerId}`)?.abort()
       }
@@ -251,7 +260,7 @@ export class Download {
       if (this.#file.isComplete()) await this.#finish()
     } catch (err) {
       if (abort.signal.aborted || this.#isFinal()) return
-      this.#failed(index, peerId, err)
+      this.#failed(index, peerId, err, sentAt)
     } finally {
       this.#inFlight.delete(key)
       this.#pump()
@@ -278,22 +287,23 @@ export class Download {
     }
   }
 
-  #failed(index: number, peerId: string, err: unknown): void {
+  #failed(index: number, peerId: string, err: unknown, sentAt: number): void {
     const scheduler = this.#scheduler!
     if (err instanceof DiskFullError) {
       // Our disk, not the peer's fault: give the chunk back and pause until there is room.
-      scheduler.failed(index, peerId, 'refused', performance.now())
+      scheduler.failed(index, peerId, 'local', performance.now())
       this.#pauseForDisk(err)
       return
     }
     if (err instanceof ChunkRequestError) {
       this.#log.debug({ chunk: index, peer: peerId, reason: err.reason }, 'chunk request failed')
       this.#penalise(index, peerId, FAILURE[err.reason])
+      if (FAILURE[err.reason] === 'timeout') this.#timedOut(peerId, sentAt)
       return
     }
 
     this.#log.error({ chunk: index, peer: peerId, err }, 'chunk could not be stored')
-    scheduler.failed(index, peerId, 'refused', performance.now())
+    scheduler.failed(index, peerId, 'local', performance.now())
   }
 
   #penalise(index: number, peerId: string, reason: FailureReason): void {
@@ -308,6 +318,33 @@ export class Download {
       )
       void this.#ctx.host.hangUp(peerIdFromString(peerId)).catch(() => undefined)
     }
+  }
+
+  /**
+   * The scheduler never fetches over the WAN what a site peer holds (outside the end game), so a
+   * site peer that claims chunks and never delivers them would hold the download up for good:
+   * after it times out again once its back-off is over, with no good chunk between, hang up on
+   * it, which drops its claims. An honest peer that reconnects says hello and is tried again.
+   */
+  #timedOut(peerId: string, sentAt: number): void {
+    if (this.#ctx.directory.get(peerId)?.site !== this.#ctx.site) return
+
+    const seen = this.#timeouts.get(peerId) ?? { rounds: 0, at: -Infinity }
+    // Requests that were in flight together when the peer stopped make one round.
+    if (sentAt < seen.at) return
+    seen.rounds++
+    seen.at = performance.now()
+    this.#timeouts.set(peerId, seen)
+    if (seen.rounds < SITE_TIMEOUT_ROUNDS) return
+
+    seen.rounds = 0
+    this.#ctx.events.publish('peer_penalised', {
+      patchId: this.patchId,
+      peer: peerId,
+      action: 'disconnect',
+    })
+    this.#log.warn({ peer: peerId }, 'site peer keeps timing out; disconnected')
+    void this.#ctx.host.hangUp(peerIdFromString(peerId)).catch(() => undefined)
   }
 
   #pauseForDisk(err: DiskFullError): void {

@@ -66,6 +66,8 @@ export interface PatchNodeOptions {
   scheduler?: SchedulerOptions
   server?: ChunkServerOptions
   stallTimeoutMs?: number
+  /** How often a download paused on a full disk tries again, ms. Default 5 s. */
+  diskRetryMs?: number
   /** The clock for record validity (tests pass their own). Default Date.now. */
   now?: () => number
 }
@@ -319,6 +321,7 @@ export class PatchNode {
       log: component(this.#opts.log, 'node:fetch'),
       scheduler: this.#opts.scheduler,
       stallTimeoutMs: this.#opts.stallTimeoutMs,
+      diskRetryMs: this.#opts.diskRetryMs,
     })
     this.#downloads.set(a.patchId, download)
     download.start()

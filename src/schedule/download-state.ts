@@ -52,7 +52,7 @@ export class DownloadState {
     received: { site: 0, wan: 0, origin: 0 } satisfies SourceCounts,
     duplicates: 0,
     cancelled: 0,
-    failed: { timeout: 0, 'bad-chunk': 0, refused: 0, 'not-found': 0 } satisfies Record<
+    failed: { timeout: 0, 'bad-chunk': 0, refused: 0, 'not-found': 0, local: 0 } satisfies Record<
       FailureReason,
       number
     >,

@@ -63,6 +63,8 @@ export function onFailed(
       if (wasInFlight) pause(s, peer, now)
 
       return 'none'
+    case 'local':
+      return 'none'
   }
 }
 

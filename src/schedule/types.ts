@@ -19,9 +19,10 @@ export interface ScheduledRequest {
 /**
  * Why a request failed. `timeout` and `refused` lower the peer's priority and pause it for a while;
  * `not-found` corrects what we believed the peer holds; `bad-chunk` (the bytes did not verify)
- * counts towards a ban.
+ * counts towards a ban; `local` is this node's own failure (its disk is full, it gave up): the
+ * chunk goes back to the pool and the peer is not blamed.
  */
-export type FailureReason = 'timeout' | 'bad-chunk' | 'refused' | 'not-found'
+export type FailureReason = 'timeout' | 'bad-chunk' | 'refused' | 'not-found' | 'local'
 
 /**
  * What the caller should do to a peer after a failure: nothing, penalise it in its peer scoring,

@@ -62,9 +62,9 @@ export class FieldCheck {
   ): void {
     if (opts.required && value.length === 0) this.fail(`field ${field} is empty`)
     if (value.length > opts.max) this.fail(`field ${field} is longer than ${opts.max} characters`)
-    const control =
-      opts.multiline === true ? /[\u0000-\u0008\u000b-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/
-    if (control.test(value)) this.fail(`field ${field} contains control characters`)
+    if (hasControl(value, opts.multiline === true)) {
+      this.fail(`field ${field} contains control characters`)
+    }
   }
 
   range(field: string, value: number, min: number, max: number): void {
@@ -78,4 +78,15 @@ export class FieldCheck {
       this.fail(`field ${field} must be ${length} lowercase hex characters, got "${value}"`)
     }
   }
+}
+
+/** True when `text` holds a C0 control character or DEL (line breaks and tabs allowed if asked). */
+function hasControl(text: string, allowLines: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (allowLines && (code === 0x0a || code === 0x09)) continue
+    if (code < 0x20 || code === 0x7f) return true
+  }
+
+  return false
 }

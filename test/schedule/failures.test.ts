@@ -69,6 +69,19 @@ describe('failed requests', () => {
     assert.equal(s.nextWakeAt(100), 1_100)
   })
 
+  it('does not blame the peer for a local failure: the chunk returns and the peer stays usable', () => {
+    const s = twoHolders()
+    const [first] = s.next(0, UNLIMITED)
+    const action = s.failed(first.index, first.peerId, 'local', 100)
+
+    const [retry] = s.next(100, UNLIMITED)
+
+    assert.equal(action, 'none')
+    assert.equal(retry.index, first.index)
+    assert.equal(s.nextWakeAt(100), Infinity)
+    assert.equal(s.progress().failed.local, 1)
+  })
+
   it('doubles the pause with each failure in a row, up to the maximum', () => {
     const s = scheduler({
       chunks: 1,
