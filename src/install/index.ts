@@ -1,0 +1,34 @@
+/**
+ * The node's install side: the policy that decides when a patch installs (approvals, halts,
+ * maintenance windows in the node's time zone), the action that installs it (a command or
+ * staging), and the ledger that makes each install run once and remembers how it went.
+ */
+export { decideInstall, inWindow, nextWindowStart } from './policy.ts'
+export type { InstallDecision, InstallState, NodeProfile, PolicyInput } from './policy.ts'
+export {
+  DEFAULT_INSTALL_TIMEOUT_MS,
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_OUTPUT_TAIL_BYTES,
+  runCommand,
+  runInstall,
+  stagePatch,
+} from './runner.ts'
+export type {
+  CommandAction,
+  InstallAction,
+  InstallTarget,
+  RunInstallOptions,
+  StageAction,
+} from './runner.ts'
+export { createInstallLedger } from './ledger.ts'
+export type { InstallLedger, InstallLedgerOptions, KeyValueStore, LedgerEntry } from './ledger.ts'
+export { INTERRUPTED } from './types.ts'
+export type { InstallOutcome } from './types.ts'
+export {
+  InstallActionError,
+  InstallAlreadyBegunError,
+  InstallNotBegunError,
+  InvalidTimeZoneError,
+  InvalidWindowError,
+  LedgerRecordError,
+} from './errors.ts'
