@@ -4,6 +4,7 @@
  *   root.signed                the current root: the file nodes are enrolled with
  *   roots/<version>.signed     every root version, so nodes can follow rotations
  *   private/<role>-<id>.key    secret keys (mode 0600, directory 0700)
+ *   private/operator.token     the coordinator API's operator token (see operator-token.ts)
  *
  * A key is used only while the current root lists it for its role; rotated-out keys stay on
  * disk, unused, until an operator deletes them.
@@ -23,6 +24,7 @@ import {
 } from '../trust/index.ts'
 import type { RoleName, RoleSpec, TrustedRoot } from '../trust/index.ts'
 import { KeysDirError } from './errors.ts'
+import { removeOperatorToken, tokenPath, writeOperatorToken } from './operator-token.ts'
 
 export interface RoleCount {
   keys: number
@@ -53,7 +55,10 @@ export const MAX_ROLE_KEYS = 32
 
 export const rootPath = (dir: string): string => join(dir, 'root.signed')
 
-/** Creates keys for every role and a first root signed by all root keys. */
+/**
+ * Creates keys for every role, a first root signed by all root keys, and an operator token for
+ * the coordinator's API.
+ */
 export async function initKeys(dir: string, opts: InitKeysOptions = {}): Promise<KeysDir> {
   if (await exists(rootPath(dir))) throw new KeysDirError(dir, 'already holds a root.signed')
   if ((await readdir(join(dir, 'private')).catch(() => [])).length > 0) {
@@ -79,7 +84,15 @@ export async function initKeys(dir: string, opts: InitKeysOptions = {}): Promise
   // Sign and check everything in memory first: nothing is written for a root that would fail.
   const trusted = loadAnchor(signRoot(root, keys.root))
   const fresh = ROLES.flatMap((role) => keys[role])
-  await writeKeys(dir, fresh, () => saveRoot(dir, trusted))
+  await writeKeys(dir, fresh, async () => {
+    await writeOperatorToken(tokenPath(dir))
+    try {
+      await saveRoot(dir, trusted)
+    } catch (err) {
+      await removeOperatorToken(dir)
+      throw err
+    }
+  })
 
   return { dir, root: trusted, keys }
 }

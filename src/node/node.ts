@@ -3,9 +3,6 @@
  * announced (own site first), serves what it holds, and resumes where it stopped after a
  * restart. The authority runs the same node with role "authority" and seeds its bundles.
  */
-import { peerIdFromString } from '@libp2p/peer-id'
-import { CID } from 'multiformats/cid'
-import { create as createDigest } from 'multiformats/hashes/digest'
 import type { PeerId } from '@libp2p/interface'
 import { component } from '../log.ts'
 import type { Logger } from '../log.ts'
@@ -16,7 +13,7 @@ import { HelloService } from '../mesh/hello.ts'
 import { createHost, keepBootstrapped } from '../mesh/host.ts'
 import type { Host } from '../mesh/host.ts'
 import { loadOrCreateIdentity } from '../mesh/identity.ts'
-import { requestManifest, serveManifests } from '../mesh/manifest-protocol.ts'
+import { serveManifests } from '../mesh/manifest-protocol.ts'
 import { PeerDirectory } from '../mesh/peers.ts'
 import { MESH_PROTOCOL_VERSION } from '../mesh/protocols.ts'
 import { mbitToBytesPerSecond, TokenBucket } from '../mesh/rate-limit.ts'
@@ -33,10 +30,12 @@ import { decodeAnnouncement, decodeEnvelope } from '../wire/records.ts'
 import { Download } from './download.ts'
 import { NodeEvents } from './events.ts'
 import type { ByteSource } from './events.ts'
+import { Holders } from './holders.ts'
 import { NodeRecords } from './records.ts'
+import { ChunkServing } from './serving.ts'
 
-const RAW_CODEC = 0x55
-const SHA256_CODE = 0x12
+/** The stored state of a patch whose every chunk and whole file were verified. */
+export const VERIFIED_STATE = 'verified'
 
 export type NodeRole = 'node' | 'authority' | 'coordinator'
 
@@ -80,7 +79,8 @@ export class PatchNode {
   readonly #downloads = new Map<string, Download>()
   readonly #files = new Map<string, PatchFile>()
   readonly #revoked = new Set<string>()
-  readonly #uploaded: Record<'site' | 'wan', number> = { site: 0, wan: 0 }
+  /** Bytes received for patches completed before this start, from their stored state. */
+  readonly #receivedBefore = new Map<string, Record<ByteSource, number>>()
   #store!: NodeStore
   #host!: Host
   #verifier!: RecordVerifier
@@ -88,7 +88,8 @@ export class PatchNode {
   #records!: RecordExchange
   #sink!: NodeRecords
   #wanDown!: TokenBucket
-  #wanUp!: TokenBucket
+  #holders!: Holders
+  #serving!: ChunkServing
   #stopServing: (() => Promise<void>) | undefined
   #stopBootstrap: (() => void) | undefined
 
@@ -135,12 +136,29 @@ export class PatchNode {
         now: opts.now,
       })
       this.#wanDown = new TokenBucket(mbitToBytesPerSecond(opts.wanDownMbit))
-      this.#wanUp = new TokenBucket(mbitToBytesPerSecond(opts.wanUpMbit))
       this.#host = await createHost({
         privateKey: await loadOrCreateIdentity(opts.dataDir),
         listen: opts.listen,
         bootstrap: opts.bootstrap,
         mdns: opts.mdns,
+      })
+      const revoked = (patchId: string): boolean => this.#revoked.has(patchId)
+      this.#holders = new Holders({
+        host: this.#host,
+        site: this.site,
+        directory: this.directory,
+        store: this.#store,
+        events: this.events,
+        log: component(opts.log, 'node:holders'),
+        revoked,
+      })
+      this.#serving = new ChunkServing({
+        site: this.site,
+        directory: this.directory,
+        files: this.#files,
+        revoked,
+        wanUp: new TokenBucket(mbitToBytesPerSecond(opts.wanUpMbit)),
+        events: this.events,
       })
 
       this.#hello = new HelloService(
@@ -158,7 +176,7 @@ export class PatchNode {
       this.#records = new RecordExchange(this.#host, sink, component(opts.log, 'mesh:records'))
       this.#stopServing = await serveChunks(
         this.#host,
-        this.#chunkSource(),
+        this.#serving,
         component(opts.log, 'mesh:chunk'),
         opts.server,
       )
@@ -214,11 +232,15 @@ export class PatchNode {
   /** Bytes received by source (own site, other sites, origin) and sent, over all patches. */
   counters(): { received: Record<ByteSource, number>; sent: Record<'site' | 'wan', number> } {
     const received: Record<ByteSource, number> = { site: 0, wan: 0, origin: 0 }
-    for (const d of this.#downloads.values()) {
-      for (const source of ['site', 'wan', 'origin'] as const) received[source] += d.bytes[source]
+    const perPatch = [
+      ...this.#receivedBefore.values(),
+      ...[...this.#downloads.values()].map((d) => d.bytes),
+    ]
+    for (const bytes of perPatch) {
+      for (const source of ['site', 'wan', 'origin'] as const) received[source] += bytes[source]
     }
 
-    return { received, sent: { ...this.#uploaded } }
+    return { received, sent: { ...this.#serving.sent } }
   }
 
   /**
@@ -241,8 +263,10 @@ export class PatchNode {
       verifyChunk(manifest, index, data)
       await file.writeChunk(index, data)
     }
+    // Every chunk was checked against the manifest as it was stored: the file is the patch.
+    await this.#markVerified(announcement.patchId, { site: 0, wan: 0, origin: 0 })
     this.#hello.refresh()
-    void this.#provide(announcement)
+    void this.#holders.provide(announcement)
     this.#log.info(
       { patch: announcement.patchId, name: announcement.name, version: announcement.version },
       'seeding patch',
@@ -305,10 +329,17 @@ export class PatchNode {
       return
     if (this.#files.get(a.patchId)?.isComplete() === true) return
 
-    const manifest = await this.#manifestFor(a)
+    const manifest = await this.#holders.manifestFor(a)
     if (manifest === undefined) return
 
     const file = await this.#openFile(a.patchId, manifest)
+    if (await this.#verifiedBefore(file)) {
+      // Checked whole before a restart: serve it as it is rather than hash it all again.
+      this.#hello.refresh()
+      void this.#holders.provide(a)
+      return
+    }
+
     this.#hello.refresh()
     const download = new Download(a.patchId, manifest, file, {
       host: this.#host,
@@ -325,7 +356,42 @@ export class PatchNode {
     })
     this.#downloads.set(a.patchId, download)
     download.start()
-    void this.#provide(a)
+    void download.finished
+      .then(async (state) => {
+        if (state === 'complete') await this.#markVerified(a.patchId, download.bytes)
+      })
+      .catch((err: unknown) =>
+        this.#log.error({ patch: a.patchId, err }, 'could not record the patch as verified'),
+      )
+    void this.#holders.provide(a)
+  }
+
+  /**
+   * True when the store says the patch was verified whole and every chunk is still marked held;
+   * its byte counters are restored then. A patch with chunks missing is fetched and checked again.
+   */
+  async #verifiedBefore(file: PatchFile): Promise<boolean> {
+    const stored = await this.#store.getPatchState(file.patchId)
+    if (stored?.state !== VERIFIED_STATE || !file.isComplete()) return false
+
+    const c = stored.counters ?? {}
+    this.#receivedBefore.set(file.patchId, {
+      site: c.bytesSite ?? 0,
+      wan: c.bytesWan ?? 0,
+      origin: c.bytesOrigin ?? 0,
+    })
+    return true
+  }
+
+  async #markVerified(patchId: string, bytes: Record<ByteSource, number>): Promise<void> {
+    const now = Date.now()
+    const previous = await this.#store.getPatchState(patchId)
+    await this.#store.putPatchState(patchId, {
+      state: VERIFIED_STATE,
+      createdAtMs: previous?.createdAtMs ?? now,
+      updatedAtMs: now,
+      counters: { bytesSite: bytes.site, bytesWan: bytes.wan, bytesOrigin: bytes.origin },
+    })
   }
 
   async #onRevocation(r: Revocation): Promise<void> {
@@ -344,46 +410,6 @@ export class PatchNode {
     )
   }
 
-  /** The manifest from the store, or from peers that hold the patch (checked against the hash). */
-  async #manifestFor(a: Announcement): Promise<Manifest | undefined> {
-    const stored = await this.#store.getManifest(a.patchId)
-    if (stored !== undefined) return checkManifest(a, stored)
-
-    const deadline = Date.now() + 10 * 60_000
-    for (let attempt = 0; Date.now() < deadline; attempt++) {
-      for (const peer of this.#manifestHolders(a.patchId)) {
-        try {
-          const bytes = await requestManifest(this.#host, peerIdFromString(peer), a.patchId)
-          const manifest = checkManifest(a, bytes)
-          await this.#store.putManifest(a.patchId, bytes)
-          this.events.publish('manifest_received', { patchId: a.patchId, peer })
-          return manifest
-        } catch (err) {
-          this.#log.debug({ patch: a.patchId, peer, err }, 'manifest not obtained from peer')
-        }
-      }
-      if (this.#revoked.has(a.patchId) || this.#host.status !== 'started') return undefined
-      if (attempt % 4 === 1) await this.#discover(a)
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)))
-    }
-    this.#log.error({ patch: a.patchId }, 'no peer provided the manifest; giving up until restart')
-
-    return undefined
-  }
-
-  #manifestHolders(patchId: string): string[] {
-    const peers = this.directory.all()
-    const holders = peers.filter((p) => p.holdings.has(patchId))
-    // Own site first, the origin last: the manifest is small but the WAN is thin.
-    holders.sort(
-      (x, y) =>
-        Number(x.site !== this.site) - Number(y.site !== this.site) ||
-        Number(x.role === 'authority') - Number(y.role === 'authority'),
-    )
-
-    return holders.map((p) => p.id)
-  }
-
   async #openFile(patchId: string, manifest: Manifest): Promise<PatchFile> {
     let file = this.#files.get(patchId)
     if (file === undefined) {
@@ -393,65 +419,4 @@ export class PatchNode {
 
     return file
   }
-
-  /** Tells the DHT this node holds (or is fetching) the patch, so others can find it. */
-  async #provide(a: Announcement): Promise<void> {
-    try {
-      await this.#host.contentRouting.provide(patchCid(a), { signal: AbortSignal.timeout(60_000) })
-    } catch (err) {
-      this.#log.debug(
-        { patch: a.patchId, err },
-        'provider record not published (no DHT peers yet?)',
-      )
-    }
-  }
-
-  /** Connects to holders the DHT knows of, so their hellos list what they hold. */
-  async #discover(a: Announcement): Promise<void> {
-    try {
-      const signal = AbortSignal.timeout(30_000)
-      let found = 0
-      for await (const provider of this.#host.contentRouting.findProviders(patchCid(a), {
-        signal,
-      })) {
-        if (provider.id.equals(this.peerId) || this.directory.get(provider.id.toString())) continue
-        await this.#host.dial(provider.id, { signal }).catch(() => undefined)
-        if (++found >= 20) break
-      }
-    } catch (err) {
-      this.#log.debug({ patch: a.patchId, err }, 'no providers found in the DHT')
-    }
-  }
-
-  #chunkSource() {
-    return {
-      getChunk: async (patchId: string, index: number) => {
-        if (this.#revoked.has(patchId)) return 'revoked' as const
-        const file = this.#files.get(patchId)
-        if (file === undefined || index >= file.held.length || !file.held.get(index))
-          return 'not-found' as const
-        return file.readChunk(index)
-      },
-      uploadBudget: async (peer: PeerId, bytes: number, signal: AbortSignal) => {
-        if (this.directory.get(peer.toString())?.site !== this.site)
-          await this.#wanUp.take(bytes, signal)
-      },
-      served: (peer: PeerId, patchId: string, index: number, bytes: number) => {
-        const sameSite = this.directory.get(peer.toString())?.site === this.site
-        this.#uploaded[sameSite ? 'site' : 'wan'] += bytes
-        this.events.publish('chunk_served', {
-          patchId,
-          index,
-          peer: peer.toString(),
-          bytes,
-          sameSite,
-        })
-      },
-    }
-  }
-}
-
-/** A patch's key in the DHT: a CID over its manifest's SHA-256. */
-function patchCid(a: Announcement): CID {
-  return CID.createV1(RAW_CODEC, createDigest(SHA256_CODE, a.manifestSha256))
 }

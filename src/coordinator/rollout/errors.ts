@@ -37,8 +37,10 @@ export class UnknownRingError extends Error {
   override readonly name = 'UnknownRingError'
   readonly ring: string
 
-  constructor(ring: string) {
-    super(`unknown ring ${JSON.stringify(ring)}`)
+  /** `known`, when given, is listed in the message so the operator sees the valid rings. */
+  constructor(ring: string, known?: readonly string[]) {
+    const list = known === undefined ? '' : `; the rings are ${known.join(', ')}`
+    super(`unknown ring ${JSON.stringify(ring)}${list}`)
     this.ring = ring
   }
 }

@@ -12,7 +12,7 @@ export {
   UnknownRingError,
 } from './errors.ts'
 export { applyDecisions, evaluate } from './evaluate.ts'
-export { createRollout, RolloutModel, type RolloutInit } from './model.ts'
+export { createRollout, RolloutModel, type RolloutInit, type RolloutSnapshot } from './model.ts'
 export { DEFAULT_ROLLOUT_POLICY, resolvePolicy, type RolloutPolicy } from './policy.ts'
 export { isNodeState } from './reports.ts'
 export {

@@ -37,7 +37,7 @@ export class RolloutModel implements RolloutView {
   readonly patchId: string
   readonly sizeBytes: number
   readonly rings: readonly string[]
-  readonly #expected: ReadonlyMap<string, number>
+  #expected: ReadonlyMap<string, number>
   readonly #ringApprovals = new Map<string, Approval>()
   readonly #groupApprovals = new Map<string, Approval>()
   readonly #nodes = new Map<string, NodeRecord>()
@@ -75,12 +75,27 @@ export class RolloutModel implements RolloutView {
     return this.#expected.get(ring) ?? 0
   }
 
+  /**
+   * Replaces the nodes enrolled per ring (see {@link RolloutInit.expectedNodes}), e.g. as the
+   * coordinator learns of more nodes. Throws RolloutConfigError for a count that is not an
+   * integer >= 0, and then changes nothing.
+   */
+  setExpectedNodes(counts: Readonly<Record<string, number>>): void {
+    checkExpected(counts)
+    this.#expected = new Map(Object.entries(counts))
+  }
+
   ringApproval(ring: string): Approval | undefined {
     return this.#ringApprovals.get(ring)
   }
 
   groupApproval(group: string): Approval | undefined {
     return this.#groupApprovals.get(group)
+  }
+
+  /** Every group approval, by group. */
+  groupApprovals(): IterableIterator<[string, Approval]> {
+    return this.#groupApprovals.entries()
   }
 
   node(nodeId: string): NodeRecord | undefined {
@@ -111,12 +126,15 @@ export class RolloutModel implements RolloutView {
   /**
    * Approves a ring, or replaces its terms. Approving any ring or group lifts a halt, as a signed
    * approval does on the nodes; failures before that no longer count towards an automatic halt.
+   * Nodes set aside every approval issued before a halt (src/install/policy.ts), so lifting a
+   * halt drops the approvals made before it here too: rings approved before the halt need to be
+   * approved again, by an operator or by promotion.
    */
   approveRing(ring: string, terms: ApprovalTerms, by: Actor = 'operator'): Approval {
-    if (!this.rings.includes(ring)) throw new UnknownRingError(ring)
+    if (!this.rings.includes(ring)) throw new UnknownRingError(ring, this.rings)
     const approval = approvalOf(terms, by)
-    this.#ringApprovals.set(ring, approval)
     this.#resume(approval.approvedAtMs)
+    this.#ringApprovals.set(ring, approval)
 
     return approval
   }
@@ -127,8 +145,8 @@ export class RolloutModel implements RolloutView {
       throw new InvalidApprovalError('group', 'must be a non-empty string')
     }
     const approval = approvalOf(terms, by)
-    this.#groupApprovals.set(group, approval)
     this.#resume(approval.approvedAtMs)
+    this.#groupApprovals.set(group, approval)
 
     return approval
   }
@@ -141,11 +159,66 @@ export class RolloutModel implements RolloutView {
     return this.#halted
   }
 
+  /**
+   * The rollout's approvals and halt, without the node records (which callers persist one by
+   * one): with the node records, what {@link RolloutModel.restore} rebuilds the rollout from.
+   */
+  snapshot(): RolloutSnapshot {
+    return {
+      patchId: this.patchId,
+      sizeBytes: this.sizeBytes,
+      rings: [...this.rings],
+      autoPromote: this.#autoPromote,
+      expectedNodes: Object.fromEntries(this.#expected),
+      ringApprovals: Object.fromEntries(this.#ringApprovals),
+      groupApprovals: Object.fromEntries(this.#groupApprovals),
+      halted: this.#halted,
+      resumedAtMs: this.#resumedAtMs,
+    }
+  }
+
+  /**
+   * Rebuilds a rollout from a {@link snapshot} and its node records, exactly as it was: the
+   * records keep the times they were received, so soaks and halts count on from them. Throws
+   * RolloutConfigError for a snapshot that does not describe a valid rollout.
+   */
+  static restore(snapshot: RolloutSnapshot, nodes: Iterable<NodeRecord>): RolloutModel {
+    const model = new RolloutModel(snapshot)
+    for (const [ring, approval] of Object.entries(snapshot.ringApprovals)) {
+      if (!model.rings.includes(ring)) throw new RolloutConfigError('ringApprovals', `no ${ring}`)
+      model.#ringApprovals.set(ring, Object.freeze({ ...approval }))
+    }
+    for (const [group, approval] of Object.entries(snapshot.groupApprovals)) {
+      model.#groupApprovals.set(group, Object.freeze({ ...approval }))
+    }
+    if (snapshot.halted !== undefined) model.#halted = Object.freeze({ ...snapshot.halted })
+    model.#resumedAtMs = snapshot.resumedAtMs
+    for (const node of nodes) model.#nodes.set(node.nodeId, node)
+
+    return model
+  }
+
   #resume(atMs: number): void {
-    if (this.#halted === undefined) return
+    const halted = this.#halted
+    if (halted === undefined) return
     this.#halted = undefined
     this.#resumedAtMs = atMs
+    for (const approvals of [this.#ringApprovals, this.#groupApprovals]) {
+      for (const [key, approval] of approvals) {
+        if (approval.approvedAtMs <= halted.atMs) approvals.delete(key)
+      }
+    }
   }
+}
+
+/** A rollout without its node records, as {@link RolloutModel.snapshot} returns it; JSON-safe. */
+export interface RolloutSnapshot extends RolloutInit {
+  readonly autoPromote: boolean
+  readonly expectedNodes: Readonly<Record<string, number>>
+  readonly ringApprovals: Readonly<Record<string, Approval>>
+  readonly groupApprovals: Readonly<Record<string, Approval>>
+  readonly halted?: HaltState
+  readonly resumedAtMs?: number
 }
 
 /** Builds the rollout of one patch; throws RolloutConfigError for an invalid init. */
@@ -191,9 +264,13 @@ function checkInit(init: RolloutInit): void {
     fail('rings', 'must be non-empty strings')
   }
   if (new Set(init.rings).size !== init.rings.length) fail('rings', 'must not repeat')
-  for (const [ring, count] of Object.entries(init.expectedNodes ?? {})) {
+  checkExpected(init.expectedNodes ?? {})
+}
+
+function checkExpected(counts: Readonly<Record<string, number>>): void {
+  for (const [ring, count] of Object.entries(counts)) {
     if (!Number.isSafeInteger(count) || count < 0) {
-      fail(`expectedNodes.${ring}`, 'must be an integer >= 0')
+      throw new RolloutConfigError(`expectedNodes.${ring}`, 'must be an integer >= 0')
     }
   }
 }
