@@ -107,7 +107,7 @@ export async function fetchWithMesh(fixture: MeshFixture): Promise<MeshRun> {
       await waitForIdle(authority.pid, AUTHORITY_READY_MS)
 
       const node = start('node', [
-        ...[BIN, 'node', 'start', '--site', 's', '--data', join(work, 'node')],
+        ...[BIN, 'node', 'start', '--site', 's', '--data', join(work, 'node'), '--prefetch'],
         ...['--root', rootPath(KEYS), '--bootstrap', addresses[0], '--listen', LOOPBACK],
         ...['--events', events, '--json', '--log-level', 'warn'],
       ])

@@ -107,7 +107,7 @@ export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise
       Array.from({ length: opts.sites * opts.nodesPerSite }, (_, i) => {
         const site = `site-${Math.floor(i / opts.nodesPerSite) + 1}`
         const name = `${site}-node-${(i % opts.nodesPerSite) + 1}`
-        const args = ['node', 'start', '--site', site, '--data', join(work, name)]
+        const args = ['node', 'start', '--site', site, '--data', join(work, name), '--prefetch']
         args.push('--root', join(work, 'keys/root.signed'), '--listen', LOOPBACK)
         args.push('--wan-down-mbit', String(perNodeMbit), '--log-level', 'warn')
         for (const address of authority.addresses) args.push('--bootstrap', address)

@@ -37,6 +37,10 @@ export interface NodeEventMap {
   }
   patch_failed: { patchId: string; reason: string }
   patch_revoked: { patchId: string; reason: string }
+  /** A step of the patch's install lifecycle, as reported to the coordinator. */
+  patch_state: { patchId: string; state: string; reason: string }
+  patch_installed: { patchId: string; reason: string }
+  install_failed: { patchId: string; reason: string }
 }
 
 export type NodeEventName = keyof NodeEventMap

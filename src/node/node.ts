@@ -1,8 +1,11 @@
 /**
- * A patchmesh node: joins the mesh, verifies every record and chunk, fetches the patches it is
- * announced (own site first), serves what it holds, and resumes where it stopped after a
- * restart. The authority runs the same node with role "authority" and seeds its bundles.
+ * A patchmesh node: joins the mesh, verifies every record and chunk, fetches the patches its
+ * install policy calls for (own site first), installs them when approved and inside a window,
+ * serves what it holds, and resumes where it stopped after a restart. The authority runs the
+ * same node with role "authority" and seeds its bundles; the coordinator runs it with role
+ * "coordinator" for the records. Neither of those fetches or installs anything.
  */
+import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { component } from '../log.ts'
 import type { Logger } from '../log.ts'
@@ -25,12 +28,16 @@ import type { PatchFile } from '../store/patch-file.ts'
 import { checkManifest, loadAnchor, RecordVerifier } from '../trust/index.ts'
 import type { TrustedRoot } from '../trust/index.ts'
 import type { Hello } from '../wire/mesh.ts'
+import { createInstallLedger } from '../install/index.ts'
+import type { InstallAction } from '../install/index.ts'
 import type { Announcement, Manifest, Revocation } from '../wire/records.ts'
-import { decodeAnnouncement, decodeEnvelope } from '../wire/records.ts'
+import { decodeAnnouncement, decodeEnvelope, decodeRevocation } from '../wire/records.ts'
 import { Download } from './download.ts'
 import { NodeEvents } from './events.ts'
 import type { ByteSource } from './events.ts'
 import { Holders } from './holders.ts'
+import { InstallController } from './installs.ts'
+import type { ReportedState } from './installs.ts'
 import { NodeRecords } from './records.ts'
 import { ChunkServing } from './serving.ts'
 
@@ -46,8 +53,29 @@ export interface PatchNodeOptions {
   site: string
   /** Default "node". */
   role?: NodeRole
+  /** The rollout ring this node is in; '' or absent: none (only group approvals apply). */
   ring?: string
   groups?: string[]
+  /** IANA time zone maintenance windows are read in. Default: the system's. */
+  timeZone?: string
+  /**
+   * What installing a patch means on this node (role "node" only). Default: staging the verified
+   * file into `<dataDir>/staged`.
+   */
+  install?: InstallAction
+  /**
+   * Called with every install lifecycle step of a patch (the node's reporter sends them to the
+   * coordinator). Progress fields come from the download.
+   */
+  onStep?: (step: PatchStep) => void
+  /**
+   * Told of every verified announcement and revocation: as it arrives, and at start for those
+   * stored before (the coordinator records patches from it).
+   */
+  observe?: {
+    announcement?(a: Announcement): Promise<void> | void
+    revocation?(r: Revocation): Promise<void> | void
+  }
   /** Default `/ip4/0.0.0.0/tcp/0`. */
   listen?: string[]
   bootstrap?: string[]
@@ -57,7 +85,7 @@ export interface PatchNodeOptions {
   wanDownMbit?: number
   /** Upload limit for traffic with other sites, Mbit/s; 0 or absent: none. */
   wanUpMbit?: number
-  /** Fetch patches as soon as they are announced. Default true. */
+  /** Fetch patches as soon as they are announced, before any approval. Default false. */
   prefetch?: boolean
   log: Logger
   /** Append every node event to this file as JSON lines. */
@@ -71,6 +99,16 @@ export interface PatchNodeOptions {
   now?: () => number
 }
 
+/** One step of a patch's lifecycle on a node, with its progress, as the coordinator gets it. */
+export interface PatchStep {
+  patchId: string
+  state: ReportedState
+  reason: string
+  chunksHeld: number
+  chunkCount: number
+  bytes: Record<ByteSource, number>
+}
+
 export class PatchNode {
   readonly events: NodeEvents
   readonly directory = new PeerDirectory()
@@ -79,6 +117,8 @@ export class PatchNode {
   readonly #downloads = new Map<string, Download>()
   readonly #files = new Map<string, PatchFile>()
   readonly #revoked = new Set<string>()
+  /** Patches whose every chunk and whole file were verified, by this process or before it. */
+  readonly #verified = new Set<string>()
   /** Bytes received for patches completed before this start, from their stored state. */
   readonly #receivedBefore = new Map<string, Record<ByteSource, number>>()
   #store!: NodeStore
@@ -90,6 +130,7 @@ export class PatchNode {
   #wanDown!: TokenBucket
   #holders!: Holders
   #serving!: ChunkServing
+  #installs: InstallController | undefined
   #stopServing: (() => Promise<void>) | undefined
   #stopBootstrap: (() => void) | undefined
 
@@ -170,7 +211,11 @@ export class PatchNode {
       const sink = (this.#sink = new NodeRecords(
         this.#verifier,
         this.#store,
-        { announcement: (a) => this.#onAnnouncement(a), revocation: (r) => this.#onRevocation(r) },
+        {
+          announcement: (a) => this.#onAnnouncement(a),
+          revocation: (r) => this.#onRevocation(r),
+          decision: (patchId) => void this.#installs?.evaluate(patchId),
+        },
         component(opts.log, 'node:records'),
       ))
       this.#records = new RecordExchange(this.#host, sink, component(opts.log, 'mesh:records'))
@@ -183,6 +228,7 @@ export class PatchNode {
       await serveManifests(this.#host, async (patchId) =>
         this.#revoked.has(patchId) ? undefined : this.#store.getManifest(patchId),
       )
+      if (this.role === 'node') this.#installs = this.#installController()
       await this.#hello.start()
       await this.#records.start()
       await this.#host.start()
@@ -198,8 +244,13 @@ export class PatchNode {
     }
   }
 
+  /**
+   * Stops the node. An install in progress is waited for (an installer cut off halfway may leave
+   * a machine broken), up to the install action's time-out.
+   */
   async stop(): Promise<void> {
     for (const download of this.#downloads.values()) download.stop()
+    await this.#installs?.stop()
     this.#stopBootstrap?.()
     await this.#stopServing?.()
     await this.#hello?.stop().catch(() => undefined)
@@ -289,11 +340,14 @@ export class PatchNode {
   }
 
   async #resume(): Promise<void> {
-    for (const { patchId } of await this.#store.listRecords('revocation'))
-      this.#revoked.add(patchId)
-    for (const { patchId, envelope } of await this.#store.listRecords('announcement')) {
-      if (this.#revoked.has(patchId)) continue
-      await this.#onAnnouncement(decodeAnnouncement(decodeEnvelope(envelope).payload))
+    const { observe } = this.#opts
+    const revocations = await this.#store.listRecords('revocation')
+    for (const { patchId } of revocations) this.#revoked.add(patchId)
+    for (const { envelope } of await this.#store.listRecords('announcement')) {
+      await this.#onAnnouncement(decodeAnnouncement(decodeEnvelope(envelope).payload), false)
+    }
+    for (const { envelope } of revocations) {
+      await observe?.revocation?.(decodeRevocation(decodeEnvelope(envelope).payload))
     }
   }
 
@@ -314,34 +368,64 @@ export class PatchNode {
     }
   }
 
-  async #onAnnouncement(a: Announcement): Promise<void> {
-    this.events.publish('patch_announced', {
-      patchId: a.patchId,
-      name: a.name,
-      version: a.version,
-      size: a.size,
-    })
-    if (
-      this.#opts.prefetch === false ||
-      this.#downloads.has(a.patchId) ||
-      this.#revoked.has(a.patchId)
-    )
-      return
-    if (this.#files.get(a.patchId)?.isComplete() === true) return
+  /** `fresh` is false for announcements read back from the store at start. */
+  async #onAnnouncement(a: Announcement, fresh = true): Promise<void> {
+    if (fresh) {
+      this.events.publish('patch_announced', {
+        patchId: a.patchId,
+        name: a.name,
+        version: a.version,
+        size: a.size,
+      })
+    }
+    await this.#opts.observe?.announcement?.(a)
+    if (this.#revoked.has(a.patchId)) return
+
+    await this.#reopen(a)
+    if (this.#installs === undefined) return
+    if (fresh) this.#installs.observed(a.patchId, 'announced')
+    void this.#installs.evaluate(a.patchId)
+  }
+
+  /**
+   * Opens the data of a patch this node has begun or finished before, so that it serves the
+   * chunks it holds whether or not it fetches more. A patch stored as verified whole, with every
+   * chunk still marked held, is taken as it is rather than hashed all again.
+   */
+  async #reopen(a: Announcement): Promise<void> {
+    if (this.#files.has(a.patchId)) return
+    const bytes = await this.#store.getManifest(a.patchId)
+    if (bytes === undefined) return
+
+    const file = await this.#openFile(a.patchId, checkManifest(a, bytes))
+    const stored = await this.#store.getPatchState(a.patchId)
+    if (stored?.state === VERIFIED_STATE && file.isComplete()) {
+      const c = stored.counters ?? {}
+      this.#receivedBefore.set(a.patchId, {
+        site: c.bytesSite ?? 0,
+        wan: c.bytesWan ?? 0,
+        origin: c.bytesOrigin ?? 0,
+      })
+      this.#verified.add(a.patchId)
+    }
+    this.#hello.refresh()
+    void this.#holders.provide(a)
+  }
+
+  /** Starts the download of an announced patch, unless it is under way or verified already. */
+  async #fetch(patchId: string): Promise<void> {
+    if (this.#downloads.has(patchId) || this.#verified.has(patchId)) return
+    if (this.#revoked.has(patchId)) return
+    const envelope = await this.#store.getRecord('announcement', patchId)
+    if (envelope === undefined) return
+    const a = decodeAnnouncement(decodeEnvelope(envelope).payload)
 
     const manifest = await this.#holders.manifestFor(a)
-    if (manifest === undefined) return
+    if (manifest === undefined || this.#downloads.has(patchId)) return
 
-    const file = await this.#openFile(a.patchId, manifest)
-    if (await this.#verifiedBefore(file)) {
-      // Checked whole before a restart: serve it as it is rather than hash it all again.
-      this.#hello.refresh()
-      void this.#holders.provide(a)
-      return
-    }
-
+    const file = await this.#openFile(patchId, manifest)
     this.#hello.refresh()
-    const download = new Download(a.patchId, manifest, file, {
+    const download = new Download(patchId, manifest, file, {
       host: this.#host,
       selfId: this.peerId.toString(),
       site: this.site,
@@ -354,33 +438,20 @@ export class PatchNode {
       stallTimeoutMs: this.#opts.stallTimeoutMs,
       diskRetryMs: this.#opts.diskRetryMs,
     })
-    this.#downloads.set(a.patchId, download)
+    this.#downloads.set(patchId, download)
     download.start()
+    this.#installs?.observed(patchId, 'downloading')
     void download.finished
       .then(async (state) => {
-        if (state === 'complete') await this.#markVerified(a.patchId, download.bytes)
+        if (state !== 'complete') return
+        await this.#markVerified(patchId, download.bytes)
+        this.#installs?.observed(patchId, 'downloaded')
+        await this.#installs?.evaluate(patchId)
       })
       .catch((err: unknown) =>
-        this.#log.error({ patch: a.patchId, err }, 'could not record the patch as verified'),
+        this.#log.error({ patch: patchId, err }, 'could not record the patch as verified'),
       )
     void this.#holders.provide(a)
-  }
-
-  /**
-   * True when the store says the patch was verified whole and every chunk is still marked held;
-   * its byte counters are restored then. A patch with chunks missing is fetched and checked again.
-   */
-  async #verifiedBefore(file: PatchFile): Promise<boolean> {
-    const stored = await this.#store.getPatchState(file.patchId)
-    if (stored?.state !== VERIFIED_STATE || !file.isComplete()) return false
-
-    const c = stored.counters ?? {}
-    this.#receivedBefore.set(file.patchId, {
-      site: c.bytesSite ?? 0,
-      wan: c.bytesWan ?? 0,
-      origin: c.bytesOrigin ?? 0,
-    })
-    return true
   }
 
   async #markVerified(patchId: string, bytes: Record<ByteSource, number>): Promise<void> {
@@ -392,6 +463,50 @@ export class PatchNode {
       updatedAtMs: now,
       counters: { bytesSite: bytes.site, bytesWan: bytes.wan, bytesOrigin: bytes.origin },
     })
+    this.#verified.add(patchId)
+  }
+
+  #installController(): InstallController {
+    const opts = this.#opts
+    const installs = new InstallController({
+      store: this.#store,
+      ledger: createInstallLedger(this.#store),
+      profile: {
+        ring: opts.ring ?? '',
+        groups: opts.groups ?? [],
+        timeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      },
+      action: opts.install ?? { kind: 'stage', directory: join(opts.dataDir, 'staged') },
+      prefetch: opts.prefetch ?? false,
+      verifiedPath: (patchId) =>
+        this.#verified.has(patchId) ? this.#files.get(patchId)?.path : undefined,
+      fetch: (patchId) => this.#fetch(patchId),
+      report: (patchId, state, reason) => opts.onStep?.(this.#step(patchId, state, reason)),
+      events: this.events,
+      log: opts.log,
+      now: opts.now,
+    })
+    this.events.on('download_progress', ({ patchId }) => installs.observed(patchId, 'downloading'))
+    this.events.on('patch_failed', ({ patchId, reason }) =>
+      installs.observed(patchId, 'failed', reason),
+    )
+
+    return installs
+  }
+
+  #step(patchId: string, state: ReportedState, reason: string): PatchStep {
+    const file = this.#files.get(patchId)
+    const bytes = this.#downloads.get(patchId)?.bytes ??
+      this.#receivedBefore.get(patchId) ?? { site: 0, wan: 0, origin: 0 }
+
+    return {
+      patchId,
+      state,
+      reason,
+      chunksHeld: file?.held.count ?? 0,
+      chunkCount: file?.held.length ?? 0,
+      bytes: { ...bytes },
+    }
   }
 
   async #onRevocation(r: Revocation): Promise<void> {
@@ -408,6 +523,8 @@ export class PatchNode {
       { patch: r.patchId, reason: r.reason },
       'patch revoked: stopped fetching, serving and removed its data',
     )
+    void this.#installs?.evaluate(r.patchId)
+    await this.#opts.observe?.revocation?.(r)
   }
 
   async #openFile(patchId: string, manifest: Manifest): Promise<PatchFile> {

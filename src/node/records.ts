@@ -10,9 +10,12 @@ import type { RecordVerifier, SignedKind, RecordTypes } from '../trust/index.ts'
 import { WireDecodeError } from '../wire/errors.ts'
 import { decodeEnvelope, decodeRoot } from '../wire/records.ts'
 
+/** What the node does with each newly accepted record, once it is stored. */
 export interface RecordHandlers {
   announcement(record: RecordTypes['announcement'], bytes: Uint8Array): Promise<void> | void
   revocation(record: RecordTypes['revocation'], bytes: Uint8Array): Promise<void> | void
+  /** An approval or halt of a patch changed. Default: nothing. */
+  decision?(patchId: string): Promise<void> | void
 }
 
 const KIND_BY_TYPE = new Map<string, SignedKind | 'root'>(
@@ -21,6 +24,16 @@ const KIND_BY_TYPE = new Map<string, SignedKind | 'root'>(
     kind as SignedKind | 'root',
   ]),
 )
+
+/**
+ * Approvals of one patch stand side by side, one per ring or group (the verifier's sequence
+ * streams); a patch has one halt stream.
+ */
+function subjectOf(record: RecordTypes['approval'] | RecordTypes['halt']): string {
+  if (!('ring' in record)) return ''
+
+  return record.ring !== '' ? `ring:${record.ring}` : `group:${record.group}`
+}
 
 export class NodeRecords implements RecordSink {
   readonly #verifier: RecordVerifier
@@ -64,7 +77,11 @@ export class NodeRecords implements RecordSink {
         case 'halt': {
           const verified = await this.#verifier.verify(kind, bytes)
           if (!verified.fresh) return 'ignore'
-          await this.#store.putRecord(kind, verified.record.patchId, bytes)
+
+          const { patchId } = verified.record
+          await this.#store.putRecord(kind, patchId, bytes, subjectOf(verified.record))
+          this.#log.info({ kind, patch: patchId, peer: from, via }, `${kind} accepted`)
+          await this.#handlers.decision?.(patchId)
           return 'accept'
         }
         default:

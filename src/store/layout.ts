@@ -37,6 +37,24 @@ export function checkPatchId(patchId: string): void {
   if (!PATCH_ID.test(patchId)) throw new InvalidPatchIdError(patchId)
 }
 
+/** The key of a signed record: its patch, then '/' and its subject when it has one. */
+export function recordKey(patchId: string, subject: string): string {
+  return subject === '' ? patchId : `${patchId}/${subject}`
+}
+
+/** Range options covering every record of `patchId` ('0' is the character after '/'). */
+export function recordRange(patchId: string): { gte: string; lt: string } {
+  return { gte: patchId, lt: `${patchId}0` }
+}
+
+export function splitRecordKey(key: string): { patchId: string; subject: string } {
+  const slash = key.indexOf('/')
+
+  return slash < 0
+    ? { patchId: key, subject: '' }
+    : { patchId: key.slice(0, slash), subject: key.slice(slash + 1) }
+}
+
 /** The mark saying chunk `index` of `patchId` is durably in its data file. */
 export function heldKey(patchId: string, index: number): string {
   return `${patchId}!${String(index).padStart(INDEX_DIGITS, '0')}`

@@ -16,7 +16,16 @@ import type { Manifest } from '../wire/records.ts'
 import { DataFile } from './data-file.ts'
 import { DataDirLockedError, ManifestConflictError, StoreClosedError } from './errors.ts'
 import { HeldMarks } from './held-marks.ts'
-import { checkPatchId, dataFilePath, metaPath, patchesPath, sublevels } from './layout.ts'
+import {
+  checkPatchId,
+  dataFilePath,
+  metaPath,
+  patchesPath,
+  recordKey,
+  recordRange,
+  splitRecordKey,
+  sublevels,
+} from './layout.ts'
 import type { MetaDb, Sublevels } from './layout.ts'
 import { PatchFile } from './patch-file.ts'
 import { LevelSequenceStore } from './sequences.ts'
@@ -96,23 +105,39 @@ export class NodeStore {
     await this.#sub.trust.put('root', envelope)
   }
 
-  /** Stores a signed record's envelope bytes under its kind and patch, replacing any before. */
-  async putRecord(kind: RecordKind, patchId: string, envelope: Uint8Array): Promise<void> {
+  /**
+   * Stores a signed record's envelope bytes under its kind, patch and subject, replacing the one
+   * stored before under the same three. The subject tells apart records of one kind that stand
+   * side by side for a patch: an approval's ring or group ("ring:canary", "group:tills"). Default
+   * '' (one record of the kind per patch).
+   */
+  async putRecord(
+    kind: RecordKind,
+    patchId: string,
+    envelope: Uint8Array,
+    subject = '',
+  ): Promise<void> {
     checkPatchId(patchId)
-    await this.#sub.records[kind].put(patchId, envelope)
+    await this.#sub.records[kind].put(recordKey(patchId, subject), envelope)
   }
 
-  async getRecord(kind: RecordKind, patchId: string): Promise<Uint8Array | undefined> {
+  async getRecord(
+    kind: RecordKind,
+    patchId: string,
+    subject = '',
+  ): Promise<Uint8Array | undefined> {
     checkPatchId(patchId)
 
-    return await this.#sub.records[kind].get(patchId)
+    return await this.#sub.records[kind].get(recordKey(patchId, subject))
   }
 
-  /** Every stored record of one kind, by patch id ascending. */
-  async listRecords(kind: RecordKind): Promise<StoredRecord[]> {
+  /** Every stored record of one kind, by patch id then subject; only `patchId`'s when given. */
+  async listRecords(kind: RecordKind, patchId?: string): Promise<StoredRecord[]> {
+    if (patchId !== undefined) checkPatchId(patchId)
+    const range = patchId === undefined ? {} : recordRange(patchId)
     const out: StoredRecord[] = []
-    for await (const [patchId, envelope] of this.#sub.records[kind].iterator()) {
-      out.push({ patchId, envelope })
+    for await (const [key, envelope] of this.#sub.records[kind].iterator(range)) {
+      out.push({ ...splitRecordKey(key), envelope })
     }
 
     return out

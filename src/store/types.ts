@@ -8,6 +8,8 @@ export type RecordKind = SignedKind
 /** One stored signed record: the envelope bytes exactly as received. */
 export interface StoredRecord {
   patchId: string
+  /** What tells apart records of one kind for one patch ('' when there is one per patch). */
+  subject: string
   envelope: Uint8Array
 }
 

@@ -90,6 +90,8 @@ function nodeOn(disk: FullDisk, opts: Partial<PatchNodeOptions> = {}) {
     site: SITE,
     listen: LOOPBACK,
     diskRetryMs: 300,
+    // These tests are about the download alone: fetch on announcement, without approvals.
+    prefetch: true,
     log: silent,
     ...opts,
   })

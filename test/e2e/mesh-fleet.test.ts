@@ -20,7 +20,7 @@ describe('a mesh of processes on loopback', () => {
   const daemons: Daemon[] = []
 
   const startNode = async (name: string, site: string, extra: string[] = []) => {
-    const args = ['node', 'start', '--site', site, '--data', join(work, name)]
+    const args = ['node', 'start', '--site', site, '--data', join(work, name), '--prefetch']
     args.push('--root', join(work, 'keys/root.signed'), '--listen', LOOPBACK)
     for (const address of authority.addresses) args.push('--bootstrap', address)
     const daemon = await startDaemon(name, [...args, ...extra], join(work, `${name}.events`))

@@ -16,6 +16,7 @@ const LOG_MODULE = pathToFileURL(join(import.meta.dirname, '../../src/log.ts')).
 
 const A = makePatch(1, 100, 1).patchId
 const B = makePatch(1, 100, 2).patchId
+const C = makePatch(1, 100, 3).patchId
 const bytes = (text: string) => new TextEncoder().encode(text)
 const text = (b: Uint8Array | undefined) =>
   b === undefined ? undefined : new TextDecoder().decode(b)
@@ -143,6 +144,30 @@ describe('NodeStore metadata', () => {
         assert.equal(text(await s.getRecord('approval', A)), 'appr A')
         assert.equal(await s.getRecord('approval', B), undefined)
         assert.equal(await s.getRecord('halt', A), undefined)
+      },
+    )
+  })
+
+  it('keeps records of one kind and patch side by side by subject, and lists one patch', async () => {
+    await reopened(
+      async (s) => {
+        await s.putRecord('approval', C, bytes('canary'), 'ring:canary')
+        await s.putRecord('approval', C, bytes('broad'), 'ring:broad')
+        await s.putRecord('approval', C, bytes('canary 2'), 'ring:canary')
+        await s.putRecord('approval', B, bytes('tills'), 'group:tills')
+      },
+      async (s) => {
+        const ofA = await s.listRecords('approval', C)
+
+        assert.deepEqual(
+          ofA.map((r) => [r.patchId, r.subject, text(r.envelope)]),
+          [
+            [C, 'ring:broad', 'broad'],
+            [C, 'ring:canary', 'canary 2'],
+          ],
+        )
+        assert.equal(text(await s.getRecord('approval', B, 'group:tills')), 'tills')
+        assert.equal((await s.listRecords('approval')).filter((r) => r.patchId !== A).length, 3)
       },
     )
   })

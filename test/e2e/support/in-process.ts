@@ -116,6 +116,8 @@ export async function startTestNode(
   const node = new PatchNode({
     root: patch.keys.root.bytes,
     listen: LOOPBACK,
+    // The mesh tests exercise fetching alone: fetch on announcement, without approvals.
+    prefetch: true,
     log: silent,
     ...opts,
   })
