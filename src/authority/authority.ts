@@ -8,7 +8,9 @@ import { component } from '../log.ts'
 import type { Logger } from '../log.ts'
 import { PatchNode } from '../node/node.ts'
 import type { PatchNodeOptions } from '../node/node.ts'
+import { decodeEnvelope, decodeRevocation } from '../wire/records.ts'
 import { readBundle } from './bundle.ts'
+import { readRevocation } from './revoke.ts'
 import { openKeys } from './keys-dir.ts'
 
 export interface AuthorityOptions extends Omit<PatchNodeOptions, 'root' | 'role' | 'site'> {
@@ -24,6 +26,8 @@ export class Authority {
   readonly node: PatchNode
   readonly #opts: AuthorityOptions
   readonly #log: Logger
+  /** Patches whose revocation this process has gossiped. */
+  readonly #revoked = new Set<string>()
 
   constructor(node: PatchNode, opts: AuthorityOptions) {
     this.node = node
@@ -31,9 +35,24 @@ export class Authority {
     this.#log = component(opts.log, 'authority')
   }
 
-  /** Seeds a bundle and gossips its announcement; returns the patch id. */
+  /**
+   * Seeds a bundle and gossips its announcement; returns the patch id. A revoked bundle (one with
+   * a revocation.signed) is not seeded: its revocation is gossiped instead.
+   */
   async addBundle(dir: string): Promise<string> {
     const bundle = await readBundle(dir)
+    const revocation = await readRevocation(dir)
+    if (revocation !== undefined) {
+      for (const root of bundle.roots) await this.node.publish(root).catch(() => undefined)
+      await this.node.publish(bundle.announcement).catch(() => undefined)
+      await this.node.publish(revocation)
+      const { patchId } = decodeRevocation(decodeEnvelope(revocation).payload)
+      this.#revoked.add(patchId)
+      this.#log.warn({ patch: patchId, bundle: dir }, 'revocation gossiped')
+
+      return patchId
+    }
+
     const data = await open(bundle.data, 'r')
     try {
       const patchId = await this.node.seed(
@@ -52,6 +71,23 @@ export class Authority {
       return patchId
     } finally {
       await data.close()
+    }
+  }
+
+  /**
+   * Reads every bundle again and gossips what changed: revocations written by `patchmesh revoke`
+   * since the start (the CLI calls this on SIGHUP). Errors are logged per bundle.
+   */
+  async reload(): Promise<void> {
+    for (const dir of this.#opts.bundles) {
+      try {
+        const revocation = await readRevocation(dir)
+        if (revocation === undefined) continue
+        const { patchId } = decodeRevocation(decodeEnvelope(revocation).payload)
+        if (!this.#revoked.has(patchId)) await this.addBundle(dir)
+      } catch (err) {
+        this.#log.error({ bundle: dir, err }, 'bundle not reloaded')
+      }
     }
   }
 

@@ -7,6 +7,7 @@
  *   data                  the patch file itself
  *   roots/<v>.signed      the publisher's root history, for verifiers with an older anchor
  *   bundle.json           a summary for people; unsigned, never trusted by any check
+ *   revocation.signed     only once the patch is revoked (`patchmesh revoke`)
  */
 import { copyFile, constants, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -36,6 +37,7 @@ export const bundlePaths = (dir: string) => ({
   data: join(dir, 'data'),
   roots: join(dir, 'roots'),
   summary: join(dir, 'bundle.json'),
+  revocation: join(dir, 'revocation.signed'),
 })
 
 /** Creates `dir` (which must not exist or be empty) and copies the patch file into it. */

@@ -77,6 +77,8 @@ export function registerAuthority(program: Command): void {
       const { node } = running
       printReady(flags.json === true, 'authority', node.peerId.toString(), node.addresses())
       stopOnSignals(log, () => running.stop())
+      // Operators revoke with `patchmesh revoke`, then signal the authority to gossip it.
+      process.on('SIGHUP', () => void running.reload())
     } catch (err) {
       fail(err, flags.json === true)
     }
