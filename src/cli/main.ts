@@ -8,6 +8,7 @@ import { registerInspect } from './inspect.ts'
 import { registerKeys } from './keys.ts'
 import { registerNode } from './node.ts'
 import { registerPublish } from './publish.ts'
+import { registerRevoke } from './revoke.ts'
 import { registerVerify } from './verify.ts'
 
 const program = new Command()
@@ -20,6 +21,7 @@ const program = new Command()
 
 registerKeys(program)
 registerPublish(program)
+registerRevoke(program)
 registerVerify(program)
 registerInspect(program)
 registerAuthority(program)
