@@ -5,10 +5,10 @@
 import type { Logger } from '../log.ts'
 import type { RecordSink, RecordVerdict } from '../mesh/records.ts'
 import type { NodeStore } from '../store/node-store.ts'
-import { RECORDS, RootVersionError, TrustError } from '../trust/index.ts'
+import { checkRecord, RECORDS, RootVersionError, TrustError } from '../trust/index.ts'
 import type { RecordVerifier, SignedKind, RecordTypes } from '../trust/index.ts'
 import { WireDecodeError } from '../wire/errors.ts'
-import { decodeEnvelope, decodeRoot } from '../wire/records.ts'
+import { decodeApproval, decodeEnvelope, decodeHalt, decodeRoot } from '../wire/records.ts'
 
 /** What the node does with each newly accepted record, once it is stored. */
 export interface RecordHandlers {
@@ -75,6 +75,17 @@ export class NodeRecords implements RecordSink {
         }
         case 'approval':
         case 'halt': {
+          // The coordinator decides only on patches it has seen announced, and catch-up sends
+          // announcements first: a decision on a patch this node never heard of is not kept.
+          // Checked before verification, which would mark its sequence as seen.
+          const decode = kind === 'approval' ? decodeApproval : decodeHalt
+          const about = decode(decodeEnvelope(bytes).payload).patchId
+          if ((await this.#store.getRecord('announcement', about)) === undefined) {
+            // A forgery still costs its sender: the signatures are checked, without state.
+            checkRecord(kind, bytes, this.#verifier.root, { nowMs: Date.now() })
+            this.#log.debug({ kind, patch: about, peer: from, via }, `${kind} of an unknown patch`)
+            return 'ignore'
+          }
           const verified = await this.#verifier.verify(kind, bytes)
           if (!verified.fresh) return 'ignore'
 

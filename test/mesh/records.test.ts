@@ -161,10 +161,44 @@ describe('NodeRecords verdicts', () => {
       kind: 'revocation',
     },
     {
-      record: 'an approval signed by the coordinator',
+      record: 'an approval of an announced patch signed by the coordinator',
+      earlier: () => [signedAnnouncement(authority)],
       bytes: () => signRecord('approval', approval(), authority.keys.coordinator),
       verdict: 'accept',
       kind: 'approval',
+    },
+    {
+      record: 'an approval signed by the publisher key',
+      earlier: () => [signedAnnouncement(authority)],
+      bytes: () => signRecord('approval', approval(), authority.keys.publisher),
+      verdict: 'reject',
+      kind: 'approval',
+    },
+    {
+      record: 'an approval forged with a coordinator key the root does not list',
+      earlier: () => [signedAnnouncement(authority)],
+      bytes: () => signRecord('approval', approval(), [SigningKey.generate('coordinator')]),
+      verdict: 'reject',
+      kind: 'approval',
+    },
+    {
+      record: 'an approval for a patch never announced',
+      bytes: () => signRecord('approval', approval(), authority.keys.coordinator),
+      verdict: 'ignore',
+      kind: 'approval',
+    },
+    {
+      record: 'a forged approval for a patch never announced',
+      bytes: () => signRecord('approval', approval(), authority.keys.publisher),
+      verdict: 'reject',
+      kind: 'approval',
+    },
+    {
+      record: 'a halt signed by the publisher key',
+      earlier: () => [signedAnnouncement(authority)],
+      bytes: () => signRecord('halt', halt(), authority.keys.publisher),
+      verdict: 'reject',
+      kind: 'halt',
     },
   ]
   for (const { record, earlier, bytes, verdict, kind = 'announcement' } of cases) {
