@@ -16,6 +16,7 @@ interface NodeFlags {
   wanUpMbit?: number
   prefetch: boolean
   mdns?: boolean
+  coordinator?: string
   ring?: string
   group: string[]
   timeZone?: string
@@ -46,6 +47,7 @@ export function registerNode(program: Command): void {
       .option('--listen <multiaddr>', 'address to listen on; repeatable', collect, [])
       .option('--wan-down-mbit <n>', 'download limit from other sites, Mbit/s (0: none)', Number)
       .option('--wan-up-mbit <n>', 'upload limit towards other sites, Mbit/s (0: none)', Number)
+      .option('--coordinator <multiaddr>', 'the coordinator to report to (with /p2p/<peer id>)')
       .option('--prefetch', 'fetch patches when they are announced, before any approval', false)
       .option('--ring <ring>', 'rollout ring this machine belongs to (e.g. canary, pilot, broad)')
       .option('--group <group>', 'group this machine belongs to; repeatable', collect, [])
@@ -77,6 +79,7 @@ export function registerNode(program: Command): void {
         dataDir: flags.data,
         root,
         site: flags.site,
+        coordinator: flags.coordinator,
         ring: flags.ring,
         groups: flags.group,
         timeZone: flags.timeZone,

@@ -40,3 +40,19 @@ export class MeshRequestError extends Error {
     this.peer = peer
   }
 }
+
+/** A status report that cannot be sent as it is: a field is malformed or out of range. */
+export class InvalidStatusReportError extends Error {
+  override readonly name = 'InvalidStatusReportError'
+  /** The patch the report is about; '' for the reporter's own settings. */
+  readonly patchId: string
+  /** What is wrong, naming the field, e.g. "field site contains control characters". */
+  readonly reason: string
+
+  constructor(patchId: string, reason: string, options?: ErrorOptions) {
+    const about = patchId === '' ? 'status reports' : `status report for patch ${patchId}`
+    super(`${about} cannot be sent: ${reason}`, options)
+    this.patchId = patchId
+    this.reason = reason
+  }
+}

@@ -15,6 +15,9 @@ export const MANIFEST_PROTOCOL = '/patchmesh/manifest/1.0.0'
 /** Catch-up: the responder sends every current signed record it holds, then closes. */
 export const RECORDS_PROTOCOL = '/patchmesh/records/1.0.0'
 
+/** Node to coordinator: a batch of status reports, then one ack per report, per stream. */
+export const STATUS_PROTOCOL = '/patchmesh/status/1.0.0'
+
 /** Kademlia on a prefix of our own, so patchmesh never joins (or pollutes) the public DHT. */
 export const DHT_PROTOCOL = '/patchmesh/kad/1.0.0'
 

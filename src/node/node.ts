@@ -7,6 +7,8 @@
  */
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { component } from '../log.ts'
 import type { Logger } from '../log.ts'
 import { serveChunks } from '../mesh/chunk-protocol.ts'
@@ -36,6 +38,7 @@ import type { ByteSource } from './events.ts'
 import { InstallController } from './installs.ts'
 import type { ReportedState } from './installs.ts'
 import { NodeRecords } from './records.ts'
+import { StatusReporter } from './reporter.ts'
 import { ChunkServing } from './serving.ts'
 
 export type { NodeRole, PatchNodeOptions, PatchStep } from './options.ts'
@@ -56,6 +59,7 @@ export class PatchNode {
   #holders!: Holders
   #serving!: ChunkServing
   #installs: InstallController | undefined
+  #reporter: StatusReporter | undefined
   #stopServing: (() => Promise<void>) | undefined
   #stopBootstrap: (() => void) | undefined
 
@@ -104,7 +108,7 @@ export class PatchNode {
       this.#host = await createHost({
         privateKey: await loadOrCreateIdentity(opts.dataDir),
         listen: opts.listen,
-        bootstrap: opts.bootstrap,
+        bootstrap: this.#peersToKeep(),
         mdns: opts.mdns,
       })
       const revoked = (patchId: string): boolean => this.#revoked.has(patchId)
@@ -173,7 +177,8 @@ export class PatchNode {
       await this.#hello.start()
       await this.#records.start()
       await this.#host.start()
-      this.#stopBootstrap = keepBootstrapped(this.#host, opts.bootstrap ?? [])
+      this.#stopBootstrap = keepBootstrapped(this.#host, this.#peersToKeep())
+      await this.#startReporter()
       await this.#resume()
       this.#log.info(
         { peer: this.peerId.toString(), site: this.site, addresses: this.addresses() },
@@ -192,6 +197,7 @@ export class PatchNode {
   async stop(): Promise<void> {
     this.#patches?.stopDownloads()
     await this.#installs?.stop()
+    await this.#reporter?.stop()
     this.#stopBootstrap?.()
     await this.#stopServing?.()
     await this.#hello?.stop().catch(() => undefined)
@@ -314,7 +320,7 @@ export class PatchNode {
       prefetch: opts.prefetch ?? false,
       verifiedPath: (patchId) => this.#patches.verifiedPath(patchId),
       fetch: (patchId) => this.#fetch(patchId),
-      report: (patchId, state, reason) => opts.onStep?.(this.#step(patchId, state, reason)),
+      report: (patchId, state, reason) => this.#onStep(this.#step(patchId, state, reason)),
       events: this.events,
       log: opts.log,
       now: opts.now,
@@ -325,6 +331,59 @@ export class PatchNode {
     )
 
     return installs
+  }
+
+  /** Bootstrap peers, and the coordinator: the node keeps a way into the mesh and to it. */
+  #peersToKeep(): string[] {
+    const { bootstrap = [], coordinator } = this.#opts
+
+    return coordinator === undefined ? bootstrap : [...bootstrap, coordinator]
+  }
+
+  async #startReporter(): Promise<void> {
+    const { coordinator } = this.#opts
+    if (this.role !== 'node') return
+    if (coordinator === undefined) {
+      this.#log.info('no coordinator configured: install steps are not reported')
+      return
+    }
+
+    const address = multiaddr(coordinator)
+    const id = address.getComponents().findLast((c) => c.name === 'p2p')?.value
+    if (id === undefined) {
+      throw new Error(`the coordinator address ${coordinator} has no /p2p/<peer id> part`)
+    }
+    const peer = peerIdFromString(id)
+    await this.#host.peerStore.merge(peer, { multiaddrs: [address] })
+    this.#reporter = new StatusReporter({
+      host: this.#host,
+      store: this.#store,
+      site: this.site,
+      ring: this.#opts.ring,
+      groups: this.#opts.groups,
+      coordinator: () => peer,
+      log: this.#opts.log,
+    })
+    await this.#reporter.start()
+  }
+
+  #onStep(step: PatchStep): void {
+    this.#opts.onStep?.(step)
+    const reporter = this.#reporter
+    if (reporter === undefined) return
+
+    const fields = {
+      state: step.state,
+      reason: step.reason,
+      chunksHeld: step.chunksHeld,
+      chunkCount: step.chunkCount,
+      bytesOwnSite: step.bytes.site,
+      bytesOtherSites: step.bytes.wan,
+      bytesOrigin: step.bytes.origin,
+    }
+    reporter.report(step.patchId, fields).catch((err: unknown) => {
+      this.#log.error({ patch: step.patchId, state: step.state, err }, 'status report not queued')
+    })
   }
 
   #step(patchId: string, state: ReportedState, reason: string): PatchStep {

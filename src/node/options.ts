@@ -39,6 +39,11 @@ export interface PatchNodeOptions {
     announcement?(a: Announcement): Promise<void> | void
     revocation?(r: Revocation): Promise<void> | void
   }
+  /**
+   * The coordinator's multiaddr, with its /p2p/<peer id>: where install steps are reported (role
+   * "node" only). Absent: nothing is reported.
+   */
+  coordinator?: string
   /** Default `/ip4/0.0.0.0/tcp/0`. */
   listen?: string[]
   bootstrap?: string[]

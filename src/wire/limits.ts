@@ -33,3 +33,15 @@ export const MAX_SMALL_FRAME_BYTES = 64 * 1024
 
 /** Longest name, version, reason or selector string accepted in a record. */
 export const MAX_TEXT_LENGTH = 1024
+
+/** Most status reports a node sends on one status stream; the coordinator closes it after. */
+export const MAX_STATUS_BATCH = 256
+
+/** Most bytes of report frames a node sends on one status stream, together. */
+export const MAX_STATUS_BATCH_BYTES = 1024 * 1024
+
+/** Most undelivered reports a node's stored outbox holds (the StatusOutbox limit in mesh.proto). */
+export const MAX_STATUS_OUTBOX_REPORTS = 256
+
+/** A node's stored outbox, encoded: its most reports, each at most one small frame. */
+export const MAX_STATUS_OUTBOX_BYTES = MAX_STATUS_OUTBOX_REPORTS * (MAX_SMALL_FRAME_BYTES + 8) + 64

@@ -7,6 +7,7 @@ import {
   MAX_CHUNKS,
   MAX_HELLO_BYTES,
   MAX_SMALL_FRAME_BYTES,
+  MAX_STATUS_OUTBOX_BYTES,
   MAX_TEXT_LENGTH,
 } from './limits.ts'
 import {
@@ -15,10 +16,23 @@ import {
   ChunkStatus,
   Have,
   Hello,
+  StatusAck,
+  StatusOutbox,
+  StatusOutcome,
   StatusReport,
 } from './generated/mesh.js'
 
-export { ChunkRequest, ChunkResponse, ChunkStatus, Have, Hello, StatusReport }
+export {
+  ChunkRequest,
+  ChunkResponse,
+  ChunkStatus,
+  Have,
+  Hello,
+  StatusAck,
+  StatusOutbox,
+  StatusOutcome,
+  StatusReport,
+}
 export type { Holding } from './generated/mesh.js'
 
 /** Every ChunkStatus value (the generated enum object also holds its codec). */
@@ -83,17 +97,66 @@ export function decodeChunkResponse(bytes: Uint8Array): ChunkResponse {
 
 export function decodeStatusReport(bytes: Uint8Array): StatusReport {
   const s = decodeBounded('StatusReport', StatusReport, bytes, MAX_SMALL_FRAME_BYTES)
-  const check = new FieldCheck('StatusReport')
-
-  check.text('nodeId', s.nodeId, { required: true, max: 128 })
-  check.hex('patchId', s.patchId, PATCH_ID_HEX)
-  check.text('state', s.state, { required: true, max: 32 })
-  check.text('site', s.site, text)
-  check.text('ring', s.ring, text)
-  check.text('reason', s.reason, { required: false, max: 16 * MAX_TEXT_LENGTH, multiline: true })
-  check.range('chunkCount', s.chunkCount, 0, MAX_CHUNKS)
-  check.range('chunksHeld', s.chunksHeld, 0, s.chunkCount)
-  check.range('sequence', s.sequence, 1, Number.MAX_SAFE_INTEGER)
+  checkStatusReport(new FieldCheck('StatusReport'), s, '')
 
   return s
+}
+
+/** Every StatusOutcome a decoded ack may carry: UNSPECIFIED (an empty ack) is refused. */
+export const STATUS_OUTCOMES: readonly StatusOutcome[] = [
+  StatusOutcome.RECORDED,
+  StatusOutcome.DUPLICATE,
+  StatusOutcome.STALE,
+  StatusOutcome.RETRY_LATER,
+  StatusOutcome.REFUSED,
+]
+
+export function decodeStatusAck(bytes: Uint8Array): StatusAck {
+  const a = decodeBounded('StatusAck', StatusAck, bytes, MAX_SMALL_FRAME_BYTES)
+  const check = new FieldCheck('StatusAck')
+
+  if (!STATUS_OUTCOMES.includes(a.outcome)) check.fail(`field outcome is ${a.outcome}`)
+  check.range('sequence', a.sequence, 1, Number.MAX_SAFE_INTEGER)
+  check.text('reason', a.reason, { required: false, max: MAX_TEXT_LENGTH })
+
+  return a
+}
+
+/**
+ * Decodes a node's stored outbox: every report is checked as one from the wire would be, and
+ * their sequences must ascend and none pass `lastSequence`.
+ */
+export function decodeStatusOutbox(bytes: Uint8Array): StatusOutbox {
+  const o = decodeBounded('StatusOutbox', StatusOutbox, bytes, MAX_STATUS_OUTBOX_BYTES)
+  const check = new FieldCheck('StatusOutbox')
+
+  check.range('lastSequence', o.lastSequence, 0, Number.MAX_SAFE_INTEGER)
+  let previous = 0
+  o.reports.forEach((report, i) => {
+    checkStatusReport(check, report, `reports[${i}].`)
+    check.range(`reports[${i}].sequence`, report.sequence, previous + 1, o.lastSequence)
+    previous = report.sequence
+  })
+
+  return o
+}
+
+/** The checks of one StatusReport; `prefix` names where it sits, e.g. "reports[2].". */
+function checkStatusReport(check: FieldCheck, s: StatusReport, prefix: string): void {
+  check.text(`${prefix}nodeId`, s.nodeId, { required: true, max: 128 })
+  check.hex(`${prefix}patchId`, s.patchId, PATCH_ID_HEX)
+  check.text(`${prefix}state`, s.state, { required: true, max: 32 })
+  check.text(`${prefix}site`, s.site, text)
+  check.text(`${prefix}ring`, s.ring, text)
+  s.groups.forEach((g, i) => {
+    check.text(`${prefix}groups[${i}]`, g, { required: true, max: MAX_TEXT_LENGTH })
+  })
+  const reason = { required: false, max: 16 * MAX_TEXT_LENGTH, multiline: true }
+  check.text(`${prefix}reason`, s.reason, reason)
+  check.range(`${prefix}chunkCount`, s.chunkCount, 0, MAX_CHUNKS)
+  check.range(`${prefix}chunksHeld`, s.chunksHeld, 0, s.chunkCount)
+  check.range(`${prefix}sequence`, s.sequence, 1, Number.MAX_SAFE_INTEGER)
+  for (const field of ['bytesOwnSite', 'bytesOtherSites', 'bytesOrigin', 'timeMs'] as const) {
+    check.range(`${prefix}${field}`, s[field], 0, Number.MAX_SAFE_INTEGER)
+  }
 }

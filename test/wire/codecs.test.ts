@@ -135,6 +135,7 @@ const statusReport = fc.integer({ min: 0, max: 5000 }).chain((chunkCount) =>
     state: fc.constantFrom('downloading', 'installed', 'failed'),
     site: fc.string({ maxLength: 10 }),
     ring: fc.string({ maxLength: 10 }),
+    groups: fc.array(fc.stringMatching(/^[a-z0-9-]{1,10}$/), { maxLength: 4 }),
     chunksHeld: fc.integer({ min: 0, max: chunkCount }),
     chunkCount: fc.constant(chunkCount),
     bytesOwnSite: fc.nat(),

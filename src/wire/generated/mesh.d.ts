@@ -166,6 +166,7 @@ export interface StatusReport {
     reason: string;
     sequence: number;
     timeMs: number;
+    groups: string[];
 }
 export declare namespace StatusReport {
     const codec: () => Codec<StatusReport>;
@@ -221,7 +222,130 @@ export declare namespace StatusReport {
         field: '$.timeMs';
         value: number;
     }
+    interface StatusReportGroupsFieldEvent {
+        field: '$.groups[]';
+        index: number;
+        value: string;
+    }
     function encode(obj: Partial<StatusReport>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusReport>): StatusReport;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusReport>): Generator<StatusReportNodeIdFieldEvent | StatusReportPatchIdFieldEvent | StatusReportStateFieldEvent | StatusReportSiteFieldEvent | StatusReportRingFieldEvent | StatusReportChunksHeldFieldEvent | StatusReportChunkCountFieldEvent | StatusReportBytesOwnSiteFieldEvent | StatusReportBytesOtherSitesFieldEvent | StatusReportBytesOriginFieldEvent | StatusReportReasonFieldEvent | StatusReportSequenceFieldEvent | StatusReportTimeMsFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusReport>): Generator<StatusReportNodeIdFieldEvent | StatusReportPatchIdFieldEvent | StatusReportStateFieldEvent | StatusReportSiteFieldEvent | StatusReportRingFieldEvent | StatusReportChunksHeldFieldEvent | StatusReportChunkCountFieldEvent | StatusReportBytesOwnSiteFieldEvent | StatusReportBytesOtherSitesFieldEvent | StatusReportBytesOriginFieldEvent | StatusReportReasonFieldEvent | StatusReportSequenceFieldEvent | StatusReportTimeMsFieldEvent | StatusReportGroupsFieldEvent>;
+}
+export declare enum StatusOutcome {
+    STATUS_OUTCOME_UNSPECIFIED = "STATUS_OUTCOME_UNSPECIFIED",
+    RECORDED = "RECORDED",
+    DUPLICATE = "DUPLICATE",
+    STALE = "STALE",
+    RETRY_LATER = "RETRY_LATER",
+    REFUSED = "REFUSED"
+}
+export declare namespace StatusOutcome {
+    const codec: () => Codec<StatusOutcome>;
+}
+export interface StatusAck {
+    sequence: number;
+    outcome: StatusOutcome;
+    reason: string;
+}
+export declare namespace StatusAck {
+    const codec: () => Codec<StatusAck>;
+    interface StatusAckSequenceFieldEvent {
+        field: '$.sequence';
+        value: number;
+    }
+    interface StatusAckOutcomeFieldEvent {
+        field: '$.outcome';
+        value: StatusOutcome;
+    }
+    interface StatusAckReasonFieldEvent {
+        field: '$.reason';
+        value: string;
+    }
+    function encode(obj: Partial<StatusAck>): Uint8Array<ArrayBuffer>;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusAck>): StatusAck;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusAck>): Generator<StatusAckSequenceFieldEvent | StatusAckOutcomeFieldEvent | StatusAckReasonFieldEvent>;
+}
+export interface StatusOutbox {
+    lastSequence: number;
+    reports: StatusReport[];
+}
+export declare namespace StatusOutbox {
+    const codec: () => Codec<StatusOutbox>;
+    interface StatusOutboxLastSequenceFieldEvent {
+        field: '$.lastSequence';
+        value: number;
+    }
+    interface StatusOutboxReportsNodeIdFieldEvent {
+        field: '$.reports[].nodeId';
+        value: string;
+        index: number;
+    }
+    interface StatusOutboxReportsPatchIdFieldEvent {
+        field: '$.reports[].patchId';
+        value: string;
+        index: number;
+    }
+    interface StatusOutboxReportsStateFieldEvent {
+        field: '$.reports[].state';
+        value: string;
+        index: number;
+    }
+    interface StatusOutboxReportsSiteFieldEvent {
+        field: '$.reports[].site';
+        value: string;
+        index: number;
+    }
+    interface StatusOutboxReportsRingFieldEvent {
+        field: '$.reports[].ring';
+        value: string;
+        index: number;
+    }
+    interface StatusOutboxReportsChunksHeldFieldEvent {
+        field: '$.reports[].chunksHeld';
+        value: number;
+        index: number;
+    }
+    interface StatusOutboxReportsChunkCountFieldEvent {
+        field: '$.reports[].chunkCount';
+        value: number;
+        index: number;
+    }
+    interface StatusOutboxReportsBytesOwnSiteFieldEvent {
+        field: '$.reports[].bytesOwnSite';
+        value: number;
+        index: number;
+    }
+    interface StatusOutboxReportsBytesOtherSitesFieldEvent {
+        field: '$.reports[].bytesOtherSites';
+        value: number;
+        index: number;
+    }
+    interface StatusOutboxReportsBytesOriginFieldEvent {
+        field: '$.reports[].bytesOrigin';
+        value: number;
+        index: number;
+    }
+    interface StatusOutboxReportsReasonFieldEvent {
+        field: '$.reports[].reason';
+        value: string;
+        index: number;
+    }
+    interface StatusOutboxReportsSequenceFieldEvent {
+        field: '$.reports[].sequence';
+        value: number;
+        index: number;
+    }
+    interface StatusOutboxReportsTimeMsFieldEvent {
+        field: '$.reports[].timeMs';
+        value: number;
+        index: number;
+    }
+    interface StatusOutboxReportsGroupsFieldEvent {
+        field: '$.reports[].groups[]';
+        index: number;
+        value: string;
+    }
+    function encode(obj: Partial<StatusOutbox>): Uint8Array<ArrayBuffer>;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusOutbox>): StatusOutbox;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusOutbox>): Generator<StatusOutboxLastSequenceFieldEvent | StatusOutboxReportsNodeIdFieldEvent | StatusOutboxReportsPatchIdFieldEvent | StatusOutboxReportsStateFieldEvent | StatusOutboxReportsSiteFieldEvent | StatusOutboxReportsRingFieldEvent | StatusOutboxReportsChunksHeldFieldEvent | StatusOutboxReportsChunkCountFieldEvent | StatusOutboxReportsBytesOwnSiteFieldEvent | StatusOutboxReportsBytesOtherSitesFieldEvent | StatusOutboxReportsBytesOriginFieldEvent | StatusOutboxReportsReasonFieldEvent | StatusOutboxReportsSequenceFieldEvent | StatusOutboxReportsTimeMsFieldEvent | StatusOutboxReportsGroupsFieldEvent>;
 }

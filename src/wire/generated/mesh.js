@@ -698,6 +698,12 @@ export var StatusReport;
                     w.uint32(104);
                     w.uint64Number(obj.timeMs);
                 }
+                if (obj.groups != null && obj.groups.length > 0) {
+                    for (const value of obj.groups) {
+                        w.uint32(114);
+                        w.string(value);
+                    }
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -715,7 +721,8 @@ export var StatusReport;
                     bytesOrigin: 0,
                     reason: '',
                     sequence: 0,
-                    timeMs: 0
+                    timeMs: 0,
+                    groups: []
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -773,6 +780,16 @@ export var StatusReport;
                             obj.timeMs = reader.uint64Number();
                             break;
                         }
+                        case 14: {
+                            if (opts.limits?.groups != null && obj.groups.length === opts.limits.groups) {
+                                throw new MaxLengthError('Decode error - repeated field "groups" had too many elements');
+                            }
+                            if (obj.groups.length === 64) {
+                                throw new MaxLengthError('Decode error - repeated field "groups" had too many elements');
+                            }
+                            obj.groups.push(reader.string());
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -781,6 +798,9 @@ export var StatusReport;
                 }
                 return obj;
             }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    groups: 64
+                };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
                     const tag = reader.uint32();
@@ -876,6 +896,21 @@ export var StatusReport;
                             };
                             break;
                         }
+                        case 14: {
+                            if (opts.limits?.groups != null && obj.groups === opts.limits.groups) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "groups" had too many elements');
+                            }
+                            if (obj.groups === 64) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "groups" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.groups[]`,
+                                index: obj.groups,
+                                value: reader.string()
+                            };
+                            obj.groups++;
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -899,3 +934,238 @@ export var StatusReport;
     }
     StatusReport.stream = stream;
 })(StatusReport || (StatusReport = {}));
+export var StatusOutcome;
+(function (StatusOutcome) {
+    StatusOutcome["STATUS_OUTCOME_UNSPECIFIED"] = "STATUS_OUTCOME_UNSPECIFIED";
+    StatusOutcome["RECORDED"] = "RECORDED";
+    StatusOutcome["DUPLICATE"] = "DUPLICATE";
+    StatusOutcome["STALE"] = "STALE";
+    StatusOutcome["RETRY_LATER"] = "RETRY_LATER";
+    StatusOutcome["REFUSED"] = "REFUSED";
+})(StatusOutcome || (StatusOutcome = {}));
+var __StatusOutcomeValues;
+(function (__StatusOutcomeValues) {
+    __StatusOutcomeValues[__StatusOutcomeValues["STATUS_OUTCOME_UNSPECIFIED"] = 0] = "STATUS_OUTCOME_UNSPECIFIED";
+    __StatusOutcomeValues[__StatusOutcomeValues["RECORDED"] = 1] = "RECORDED";
+    __StatusOutcomeValues[__StatusOutcomeValues["DUPLICATE"] = 2] = "DUPLICATE";
+    __StatusOutcomeValues[__StatusOutcomeValues["STALE"] = 3] = "STALE";
+    __StatusOutcomeValues[__StatusOutcomeValues["RETRY_LATER"] = 4] = "RETRY_LATER";
+    __StatusOutcomeValues[__StatusOutcomeValues["REFUSED"] = 5] = "REFUSED";
+})(__StatusOutcomeValues || (__StatusOutcomeValues = {}));
+(function (StatusOutcome) {
+    StatusOutcome.codec = () => {
+        return enumeration(__StatusOutcomeValues);
+    };
+})(StatusOutcome || (StatusOutcome = {}));
+export var StatusAck;
+(function (StatusAck) {
+    let _codec;
+    StatusAck.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.sequence != null && obj.sequence !== 0)) {
+                    w.uint32(8);
+                    w.uint64Number(obj.sequence);
+                }
+                if (obj.outcome != null && __StatusOutcomeValues[obj.outcome] !== 0) {
+                    w.uint32(16);
+                    StatusOutcome.codec().encode(obj.outcome, w);
+                }
+                if ((obj.reason != null && obj.reason !== '')) {
+                    w.uint32(26);
+                    w.string(obj.reason);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    sequence: 0,
+                    outcome: StatusOutcome.STATUS_OUTCOME_UNSPECIFIED,
+                    reason: ''
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.sequence = reader.uint64Number();
+                            break;
+                        }
+                        case 2: {
+                            obj.outcome = StatusOutcome.codec().decode(reader);
+                            break;
+                        }
+                        case 3: {
+                            obj.reason = reader.string();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.sequence`,
+                                value: reader.uint64Number()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.outcome`,
+                                value: StatusOutcome.codec().decode(reader)
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.reason`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, StatusAck.codec());
+    }
+    StatusAck.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, StatusAck.codec(), opts);
+    }
+    StatusAck.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, StatusAck.codec(), opts);
+    }
+    StatusAck.stream = stream;
+})(StatusAck || (StatusAck = {}));
+export var StatusOutbox;
+(function (StatusOutbox) {
+    let _codec;
+    StatusOutbox.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.lastSequence != null && obj.lastSequence !== 0)) {
+                    w.uint32(8);
+                    w.uint64Number(obj.lastSequence);
+                }
+                if (obj.reports != null && obj.reports.length > 0) {
+                    for (const value of obj.reports) {
+                        w.uint32(18);
+                        StatusReport.codec().encode(value, w);
+                    }
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    lastSequence: 0,
+                    reports: []
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.lastSequence = reader.uint64Number();
+                            break;
+                        }
+                        case 2: {
+                            if (opts.limits?.reports != null && obj.reports.length === opts.limits.reports) {
+                                throw new MaxLengthError('Decode error - repeated field "reports" had too many elements');
+                            }
+                            if (obj.reports.length === 256) {
+                                throw new MaxLengthError('Decode error - repeated field "reports" had too many elements');
+                            }
+                            obj.reports.push(StatusReport.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.reports$
+                            }));
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    reports: 256
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.lastSequence`,
+                                value: reader.uint64Number()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            if (opts.limits?.reports != null && obj.reports === opts.limits.reports) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "reports" had too many elements');
+                            }
+                            if (obj.reports === 256) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "reports" had too many elements');
+                            }
+                            for (const evt of StatusReport.codec().stream(reader, reader.uint32(), `${prefix}.reports[]`, {
+                                limits: opts.limits?.reports$
+                            })) {
+                                yield {
+                                    ...evt,
+                                    index: obj.reports
+                                };
+                            }
+                            obj.reports++;
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, StatusOutbox.codec());
+    }
+    StatusOutbox.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, StatusOutbox.codec(), opts);
+    }
+    StatusOutbox.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, StatusOutbox.codec(), opts);
+    }
+    StatusOutbox.stream = stream;
+})(StatusOutbox || (StatusOutbox = {}));
