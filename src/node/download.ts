@@ -3,14 +3,29 @@
  * scheduler what the peer directory learns, sends the requests it decides on, verifies every
  * chunk before it is written, and checks the whole file before it calls the patch complete.
  *
- * States: fetching -> verifying -> complete, or failed; paused while the disk is full (it retries
- * on its own once space is freed); stopped when the node stops or the patch is revoked.
+ * States: fetching -> verifying -> complete, or failed; paused while the disk is full or a write
+ * failed (it retries on its own, so once space is freed it goes on); stopped when the node stops
+ * or the patch is revoked.
+ *
+ * A verified chunk is staged (written) and handed back to the scheduler at once, so the next
+ * requests go out while it waits for the data file's group commit; only once committed (synced
+ * and marked) is it held: announced to peers, counted and reported. Until then its bytes are kept,
+ * so a failed commit is retried by writing them again, never by trusting what the file may hold.
  */
+import { createHash } from 'node:crypto'
 import type { EventEmitter } from 'node:events'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { equals } from 'uint8arrays/equals'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import type { Logger } from '../log.ts'
-import { chunkCount, chunkRange, verifyChunk, verifyFile } from '../manifest/index.ts'
-import { requestChunk } from '../mesh/chunk-protocol.ts'
+import {
+  chunkCount,
+  chunkHash,
+  chunkRange,
+  ChunkMismatchError,
+  verifyFile,
+} from '../manifest/index.ts'
+import { requestChunkPieces } from '../mesh/chunk-protocol.ts'
 import { ChunkRequestError } from '../mesh/errors.ts'
 import type { Host } from '../mesh/host.ts'
 import type { HelloService } from '../mesh/hello.ts'
@@ -65,6 +80,16 @@ const FAILURE: Record<ChunkRequestError['reason'], FailureReason> = {
 /** Rounds of time-outs, with no good chunk between, after which a site peer is hung up on. */
 const SITE_TIMEOUT_ROUNDS = 2
 
+/** A chunk verified and written, not yet committed: its bytes, for a retry, and its origin. */
+interface Unheld {
+  data: readonly Uint8Array[]
+  bytes: number
+  peerId: string
+  source: ByteSource
+  /** Its last commit failed: it is to be written again. */
+  failed: boolean
+}
+
 export class Download {
   readonly patchId: string
   readonly manifest: Manifest
@@ -75,6 +100,10 @@ export class Download {
   readonly #log: Logger
   readonly #scheduler: ChunkScheduler | undefined
   readonly #inFlight = new Map<string, AbortController>()
+  /** Chunks staged in the data file and not yet held, by index. */
+  readonly #unheld = new Map<number, Unheld>()
+  #unheldBytes = 0
+  #retrying = false
   /** Site peers whose requests timed out since their last good chunk: rounds, and when last. */
   readonly #timeouts = new Map<string, { rounds: number; at: number }>()
   readonly #done: PromiseWithResolvers<DownloadState> = Promise.withResolvers()
@@ -199,6 +228,9 @@ export class Download {
   #pump(): void {
     const scheduler = this.#scheduler
     if (scheduler === undefined || this.#state !== 'fetching') return
+    // Staged chunks wait for a commit; their bytes stay in memory until then. A commit's end
+    // pumps again, a failed one after its retry.
+    if (this.#unheldBytes >= this.#unheldLimit()) return
 
     const now = performance.now()
     const { wanDown } = this.#ctx
@@ -225,7 +257,7 @@ export class Download {
     this.#inFlight.set(key, abort)
 
     try {
-      const data = await requestChunk(
+      const pieces = await requestChunkPieces(
         this.#ctx.host,
         peerIdFromString(peerId),
         this.patchId,
@@ -240,24 +272,25 @@ export class Download {
       // scheduler keeps the request booked as in flight for good and never asks for it again.
       if (this.#state !== 'fetching' && this.#state !== 'paused') return
 
-      if (!this.#verified(index, peerId, data)) return
-      await this.#file.writeChunk(index, data)
+      if (!this.#verified(index, peerId, pieces)) return
+      // A second copy (end game) of a chunk staged or held already: settle its request only.
+      const copy = this.#unheld.has(index) || this.#file.held.get(index)
+      const data = [...pieces]
+      const { committed } = copy
+        ? { committed: undefined }
+        : await this.#file.stageChunk(index, data)
       this.#timeouts.delete(peerId)
       for (const other of scheduler.received(index, peerId, performance.now())) {
         this.#inFlight.get(`${other.index}:${other.peerId}`)?.abort()
       }
-      this.bytes[source] += data.byteLength
-      this.#ctx.hello.have(this.patchId, chunkCount(this.manifest), index)
-      this.#ctx.events.publish('chunk_received', {
-        patchId: this.patchId,
-        index,
-        peer: peerId,
-        source,
-        bytes: data.byteLength,
-      })
-      this.#log.trace({ chunk: index, peer: peerId, source }, 'chunk stored')
-      this.#reportProgress()
-      if (this.#file.isComplete()) await this.#finish()
+      if (committed === undefined) return
+
+      const entry = { data, bytes: pieces.byteLength, peerId, source, failed: false }
+      this.#unheld.set(index, entry)
+      this.#unheldBytes += entry.bytes
+      this.#whenCommitted(index, committed)
+      // Nothing more to fetch: the last chunks need not wait for a full batch.
+      if (scheduler.isComplete()) void this.#file.flush()
     } catch (err) {
       if (abort.signal.aborted || this.#isFinal()) return
       this.#failed(index, peerId, err, sentAt)
@@ -267,9 +300,81 @@ export class Download {
     }
   }
 
-  #verified(index: number, peerId: string, data: Uint8Array): boolean {
+  #whenCommitted(index: number, committed: Promise<void>): void {
+    committed
+      .then(
+        () => this.#held(index),
+        (err: unknown) => this.#commitFailed(index, err),
+      )
+      .catch((err: unknown) => this.#log.error({ chunk: index, err }, 'stored chunk not booked'))
+  }
+
+  /** Chunk `index` is durable and marked: only now is it the peers' to fetch, and counted. */
+  #held(index: number): void {
+    const entry = this.#unheld.get(index)
+    if (entry === undefined) return
+    this.#unheld.delete(index)
+    this.#unheldBytes -= entry.bytes
+    if (this.#isFinal()) return
+
+    const { peerId, source, bytes } = entry
+    this.bytes[source] += bytes
+    this.#ctx.hello.have(this.patchId, chunkCount(this.manifest), index)
+    this.#ctx.events.publish('chunk_received', {
+      patchId: this.patchId,
+      index,
+      peer: peerId,
+      source,
+      bytes,
+    })
+    if (this.#log.isLevelEnabled('trace')) {
+      this.#log.trace({ chunk: index, peer: peerId, source }, 'chunk stored')
+    }
+    this.#reportProgress()
+    if (this.#file.isComplete()) void this.#finish()
+    else this.#pump()
+  }
+
+  /** A commit failed: its chunks stay staged, to be written again once the pause is over. */
+  #commitFailed(index: number, err: unknown): void {
+    const entry = this.#unheld.get(index)
+    if (entry === undefined || this.#isFinal()) return
+
+    entry.failed = true
+    this.#pause(err)
+  }
+
+  /** Writes again every chunk whose commit failed; pauses again if that fails too. */
+  async #restage(): Promise<void> {
+    if (this.#retrying) return
+
+    this.#retrying = true
     try {
-      verifyChunk(this.manifest, index, data)
+      for (const [index, entry] of this.#unheld) {
+        if (!entry.failed || this.#isFinal()) continue
+        try {
+          const { committed } = await this.#file.stageChunk(index, entry.data)
+          entry.failed = false
+          this.#whenCommitted(index, committed)
+        } catch (err) {
+          this.#pause(err)
+          return
+        }
+      }
+      await this.#file.flush()
+    } finally {
+      this.#retrying = false
+    }
+  }
+
+  /** Bytes staged and not yet held beyond which no request is sent: two full batches. */
+  #unheldLimit(): number {
+    return 2 * Math.max(this.#file.commitBytes, this.manifest.chunkSize)
+  }
+
+  #verified(index: number, peerId: string, data: Uint8ArrayList): boolean {
+    try {
+      verifyPieces(this.manifest, index, data)
       return true
     } catch (err) {
       this.#ctx.events.publish('chunk_rejected', {
@@ -292,7 +397,7 @@ export class Download {
     if (err instanceof DiskFullError) {
       // Our disk, not the peer's fault: give the chunk back and pause until there is room.
       scheduler.failed(index, peerId, 'local', performance.now())
-      this.#pauseForDisk(err)
+      this.#pause(err)
       return
     }
     if (err instanceof ChunkRequestError) {
@@ -347,21 +452,31 @@ export class Download {
     void this.#ctx.host.hangUp(peerIdFromString(peerId)).catch(() => undefined)
   }
 
-  #pauseForDisk(err: DiskFullError): void {
+  /**
+   * Pauses fetching after a full disk or a failed write, and goes on after `diskRetryMs`: first
+   * writing again what failed to commit, then fetching.
+   */
+  #pause(err: unknown): void {
     if (this.#state === 'paused') return
 
     this.#state = 'paused'
-    this.#ctx.events.publish('disk_full', {
-      patchId: this.patchId,
-      index: err.index,
-      message: err.message,
-    })
-    this.#log.error({ chunk: err.index, path: err.path }, err.message)
+    if (err instanceof DiskFullError) {
+      this.#ctx.events.publish('disk_full', {
+        patchId: this.patchId,
+        index: err.index,
+        message: err.message,
+      })
+      this.#log.error({ chunk: err.index, path: err.path }, err.message)
+    } else {
+      this.#log.error({ err }, 'chunks could not be stored; trying again')
+    }
     setTimeout(() => {
       if (this.#state !== 'paused') return
       this.#state = 'fetching'
-      this.#log.info('retrying after a full disk')
-      this.#pump()
+      this.#log.info('retrying after a full disk or a failed write')
+      this.#restage()
+        .catch((err: unknown) => this.#log.error({ err }, 'could not write chunks again'))
+        .finally(() => this.#pump())
     }, this.#ctx.diskRetryMs ?? 5000)
   }
 
@@ -385,7 +500,7 @@ export class Download {
 
     this.#state = 'verifying'
     try {
-      await verifyFile(this.#file.path, this.manifest)
+      await this.#checkWholeFile()
     } catch (err) {
       this.#log.error(
         { err },
@@ -413,6 +528,17 @@ export class Download {
     this.#end('complete')
   }
 
+  /**
+   * The data file hashes to the announced SHA-256: one read of it and one hash. Only when it does
+   * not is it checked chunk by chunk, for an error that names what differs.
+   */
+  async #checkWholeFile(): Promise<void> {
+    if (equals(await this.#file.sha256(), this.manifest.sha256)) return
+
+    await verifyFile(this.#file.path, this.manifest)
+    throw new Error(`data file ${this.#file.path} does not hash to the announced SHA-256`)
+  }
+
   #isFinal(): boolean {
     return this.#state === 'complete' || this.#state === 'failed' || this.#state === 'stopped'
   }
@@ -423,5 +549,21 @@ export class Download {
     for (const abort of this.#inFlight.values()) abort.abort()
     for (const off of this.#listeners.splice(0)) off()
     this.#done.resolve(state)
+  }
+}
+
+/**
+ * Checks that `data`, in its pieces, is chunk `index` of the manifest (verifyChunk without
+ * joining the pieces). Throws a ChunkIndexError or a ChunkMismatchError.
+ */
+function verifyPieces(m: Manifest, index: number, data: Uint8ArrayList): void {
+  const { length } = chunkRange(m, index)
+  const expected = chunkHash(m, index)
+  const hash = createHash('sha256')
+  for (const piece of data) hash.update(piece)
+  const actual = hash.digest()
+
+  if (data.byteLength !== length || !equals(actual, expected)) {
+    throw new ChunkMismatchError(index, toHex(expected), toHex(actual), length, data.byteLength)
   }
 }

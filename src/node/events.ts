@@ -47,6 +47,7 @@ export type NodeEventName = keyof NodeEventMap
 
 export class NodeEvents extends EventEmitter<{ [K in NodeEventName]: [NodeEventMap[K]] }> {
   #file: WriteStream | undefined
+  #corked = false
 
   constructor(eventsFile?: string) {
     super()
@@ -55,9 +56,19 @@ export class NodeEvents extends EventEmitter<{ [K in NodeEventName]: [NodeEventM
 
   /** Emits `name` and appends it to the events file, if any. */
   publish<K extends NodeEventName>(name: K, detail: NodeEventMap[K]): void {
-    this.#file?.write(
-      JSON.stringify({ event: name, time: new Date().toISOString(), ...detail }) + '\n',
-    )
+    const file = this.#file
+    if (file !== undefined) {
+      // Events published together (a batch of chunks stored) go to the file in one write.
+      if (!this.#corked) {
+        this.#corked = true
+        file.cork()
+        process.nextTick(() => {
+          this.#corked = false
+          file.uncork()
+        })
+      }
+      file.write(JSON.stringify({ event: name, time: new Date().toISOString(), ...detail }) + '\n')
+    }
     ;(this.emit as (n: K, d: NodeEventMap[K]) => boolean)(name, detail)
   }
 

@@ -2,6 +2,7 @@
  * The open data file of one patch, shared by every {@link PatchFile} handle on it. Internal to
  * src/store: callers get PatchFile handles from NodeStore.openPatch.
  */
+import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 
@@ -16,7 +17,21 @@ import {
   DiskFullError,
   StoreClosedError,
 } from './errors.ts'
+import { GroupCommit } from './group-commit.ts'
 import type { HeldMarks } from './held-marks.ts'
+
+/** Chunk bytes: one array, or the pieces they arrived in, in order. */
+export type ChunkBytes = Uint8Array | readonly Uint8Array[]
+
+/**
+ * Staged chunks are committed (fdatasync, then marks) once this many bytes wait, or once the
+ * oldest has waited {@link COMMIT_DELAY_MS}. A node killed before a commit fetches at most about
+ * this much again; nothing is ever marked that was not synced first.
+ */
+export const COMMIT_BYTES = 8 * 1024 * 1024
+const COMMIT_DELAY_MS = 50
+/** Read size of the whole-file hash: a few large reads, into two buffers used in turn. */
+const HASH_READ_BYTES = 4 * 1024 * 1024
 
 export interface DataFileContext {
   patchId: string
@@ -36,6 +51,7 @@ export class DataFile {
   readonly #handle: FileHandle
   readonly #marks: HeldMarks
   readonly #metaPath: string
+  readonly #commits: GroupCommit
   #busy = 0
   #idle: (() => void) | undefined
   #closed = false
@@ -48,6 +64,11 @@ export class DataFile {
     this.#handle = handle
     this.#marks = ctx.marks
     this.#metaPath = ctx.metaPath
+    this.#commits = new GroupCommit(
+      (indexes) => this.#commit(indexes),
+      (err, index) => this.#commitError(err, index),
+      { bytes: COMMIT_BYTES, delayMs: COMMIT_DELAY_MS },
+    )
   }
 
   /**
@@ -87,38 +108,64 @@ export class DataFile {
   }
 
   /** See {@link PatchFile.writeChunk}. */
-  async write(index: number, data: Uint8Array): Promise<void> {
-    const { offset, length } = chunkRange(this.manifest, index)
-    if (data.byteLength !== length) {
-      throw new ChunkLengthError(this.patchId, index, length, data.byteLength)
-    }
+  async write(index: number, data: ChunkBytes): Promise<void> {
+    const { committed } = await this.stage(index, data, true)
+    await committed
+  }
 
-    await this.#run(async () => {
-      if (this.held.get(index)) return
+  /**
+   * See {@link PatchFile.stageChunk}. With `now`, the commit starts at once rather than when the
+   * batch is full.
+   */
+  async stage(index: number, data: ChunkBytes, now = false): Promise<{ committed: Promise<void> }> {
+    const { offset, length } = chunkRange(this.manifest, index)
+    const pieces = data instanceof Uint8Array ? [data] : data
+    const given = pieces.reduce((sum, piece) => sum + piece.byteLength, 0)
+    if (given !== length) throw new ChunkLengthError(this.patchId, index, length, given)
+
+    const staged = await this.#run(async () => {
+      if (this.held.get(index)) return false
 
       try {
-        let done = 0
-        while (done < length) {
-          const { bytesWritten } = await this.#handle.write(
-            data,
-            done,
-            length - done,
-            offset + done,
-          )
-          done += bytesWritten
-        }
-        await this.#handle.datasync()
+        await writeAt(this.#handle, pieces, offset)
       } catch (err) {
         throw this.#diskFull(errnoCode(err), index, this.path, err) ?? err
       }
 
-      // Only now: a mark must never name a chunk that is not durably in the file.
-      try {
-        await this.#marks.mark(this.patchId, index)
-      } catch (err) {
-        throw this.#diskFull(levelCode(err), index, this.#metaPath, err) ?? err
+      return true
+    })
+    const committed = staged ? this.#commits.add(index, length, now) : Promise.resolve()
+    // The caller may learn of a failure late, or (after a stop) not at all.
+    committed.catch(() => undefined)
+
+    return { committed }
+  }
+
+  /** Commits every staged chunk now; resolves once that is done, whatever its outcome. */
+  async flush(): Promise<void> {
+    await this.#commits.flush()
+  }
+
+  /** SHA-256 of the whole data file, read in a few large reads into two reused buffers. */
+  async sha256(): Promise<Uint8Array> {
+    return await this.#run(async () => {
+      const size = this.manifest.size
+      const hash = createHash('sha256')
+      const buffers = [0, 1].map(() => Buffer.allocUnsafeSlow(Math.min(HASH_READ_BYTES, size)))
+      const read = (at: number, buf: Buffer) =>
+        this.#readAt(buf, at, Math.min(buf.length, size - at))
+
+      let next = size > 0 ? read(0, buffers[0]) : undefined
+      for (let at = 0, turn = 0; next !== undefined; turn ^= 1) {
+        const part = await next
+        at += part.byteLength
+        // The next read fills the other buffer while this one is hashed.
+        next = at < size ? read(at, buffers[turn ^ 1]) : undefined
+        next?.catch(() => undefined)
+        hash.update(part)
       }
-      this.held.set(index)
+
+      return hash.digest()
     })
   }
 
@@ -129,15 +176,7 @@ export class DataFile {
     return await this.#run(async () => {
       if (!this.held.get(index)) throw new ChunkNotHeldError(this.patchId, index)
 
-      const buf = Buffer.allocUnsafe(length)
-      let done = 0
-      while (done < length) {
-        const { bytesRead } = await this.#handle.read(buf, done, length - done, offset + done)
-        if (bytesRead === 0) throw new DataFileChangedError(this.patchId, index, this.path)
-        done += bytesRead
-      }
-
-      return buf
+      return await this.#readAt(Buffer.allocUnsafe(length), offset, length, index)
     })
   }
 
@@ -147,7 +186,53 @@ export class DataFile {
 
     this.#closed = true
     if (this.#busy > 0) await new Promise<void>((resolve) => (this.#idle = resolve))
+    // Staged chunks are committed, not dropped: they were verified and written.
+    await this.#commits.flush()
     await this.#handle.close()
+  }
+
+  /** Fills `buf` with `length` bytes from `offset`; running out means the file changed. */
+  async #readAt(buf: Buffer, offset: number, length: number, index?: number): Promise<Buffer> {
+    let done = 0
+    while (done < length) {
+      const { bytesRead } = await this.#handle.read(buf, done, length - done, offset + done)
+      if (bytesRead === 0) {
+        const chunk = index ?? Math.floor((offset + done) / this.manifest.chunkSize)
+        throw new DataFileChangedError(this.patchId, chunk, this.path)
+      }
+      done += bytesRead
+    }
+
+    return buf.subarray(0, length)
+  }
+
+  /**
+   * Makes staged chunks durable and marks them held. Only after the fdatasync: a mark must never
+   * name a chunk that is not durably in the file.
+   */
+  async #commit(indexes: number[]): Promise<void> {
+    try {
+      await this.#handle.datasync()
+    } catch (err) {
+      throw new CommitFailure('data', err)
+    }
+    try {
+      await this.#marks.markMany(this.patchId, indexes)
+    } catch (err) {
+      throw new CommitFailure('marks', err)
+    }
+    for (const index of indexes) this.held.set(index)
+  }
+
+  #commitError(err: unknown, index: number): Error {
+    if (!(err instanceof CommitFailure)) return err as Error
+    if (err.step === 'data') {
+      return this.#diskFull(errnoCode(err.cause), index, this.path, err.cause) ?? asError(err.cause)
+    }
+
+    return (
+      this.#diskFull(levelCode(err.cause), index, this.#metaPath, err.cause) ?? asError(err.cause)
+    )
   }
 
   async #run<T>(work: () => Promise<T>): Promise<T> {
@@ -165,6 +250,38 @@ export class DataFile {
     if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined
 
     return new DiskFullError(this.patchId, index, path, code, { cause })
+  }
+}
+
+/** Which step of a commit failed, around the error it failed with. */
+class CommitFailure extends Error {
+  override readonly name = 'CommitFailure'
+  readonly step: 'data' | 'marks'
+
+  constructor(step: 'data' | 'marks', cause: unknown) {
+    super(`commit failed at ${step}`, { cause })
+    this.step = step
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err))
+}
+
+/** Writes every piece, in order, from `offset`; a short write goes on where it stopped. */
+async function writeAt(
+  handle: FileHandle,
+  pieces: readonly Uint8Array[],
+  offset: number,
+): Promise<void> {
+  const left = pieces.filter((piece) => piece.byteLength > 0)
+  let at = offset
+  while (left.length > 0) {
+    const { bytesWritten } = await handle.writev(left, at)
+    at += bytesWritten
+    let skip = bytesWritten
+    while (left.length > 0 && skip >= left[0].byteLength) skip -= left.shift()!.byteLength
+    if (skip > 0) left[0] = left[0].subarray(skip)
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The held-chunk marks of every patch: one LevelDB key per chunk, so marking a chunk is one small
- * put whatever the patch's size. Internal to src/store.
+ * put whatever the patch's size, and marking a batch of them one small write. Internal to
+ * src/store.
  */
 import { Bitfield } from '../schedule/bitfield.ts'
 import { heldKey, heldRange, indexOfHeldKey } from './layout.ts'
@@ -32,6 +33,19 @@ export class HeldMarks {
 
   async mark(patchId: string, index: number): Promise<void> {
     await this.#db.put(heldKey(patchId, index), EMPTY)
+  }
+
+  /** Marks several chunks in one LevelDB batch: all of them or, on failure, none. */
+  async markMany(patchId: string, indexes: readonly number[]): Promise<void> {
+    if (indexes.length === 1) return await this.mark(patchId, indexes[0])
+
+    await this.#db.batch(
+      indexes.map((index) => ({
+        type: 'put' as const,
+        key: heldKey(patchId, index),
+        value: EMPTY,
+      })),
+    )
   }
 
   /** Drops every mark of `patchId`. */
