@@ -2,13 +2,17 @@
  * The `patchmesh` command: one binary, a subcommand per role and task.
  */
 import { Command } from 'commander'
+import { registerApprove } from './approve.ts'
 import { registerAuthority } from './authority.ts'
+import { registerCoordinator } from './coordinator.ts'
 import { registerDemo } from './demo.ts'
+import { registerHalt } from './halt.ts'
 import { registerInspect } from './inspect.ts'
 import { registerKeys } from './keys.ts'
 import { registerNode } from './node.ts'
 import { registerPublish } from './publish.ts'
 import { registerRevoke } from './revoke.ts'
+import { registerStatus } from './status.ts'
 import { registerVerify } from './verify.ts'
 
 const program = new Command()
@@ -26,6 +30,10 @@ registerVerify(program)
 registerInspect(program)
 registerAuthority(program)
 registerNode(program)
+registerCoordinator(program)
 registerDemo(program)
+registerApprove(program)
+registerHalt(program)
+registerStatus(program)
 
 await program.parseAsync()
