@@ -1,36 +1,54 @@
+import { InvalidArgumentError } from 'commander'
 import type { Command } from 'commander'
-import cliProgress from 'cli-progress'
-import { runDemo } from '../demo/fleet.ts'
-import type { DemoSummary, NodeProgress } from '../demo/fleet.ts'
-import { formatBytes } from '../util/units.ts'
-import { emit, fail } from './output.ts'
-import { countOption, sizeOption } from './options.ts'
+import { DEFAULT_GENERATED_SIZE, DemoInterruptedError, runDemo } from '../demo/fleet.ts'
+import { describeSummary, progressDisplay } from './demo-view.ts'
+import { describeError, emit, fail } from './output.ts'
+import { countOption, durationOption, sizeOption } from './options.ts'
 
 interface DemoFlags {
   file?: string
+  size: number
   sites: number
   nodesPerSite: number
-  wanMbit: number
+  wanMbit: number[]
   chunkSize: number
-  size: number
+  prefetch?: boolean
+  installCommand?: string
+  timeout: number
   json?: boolean
   keep?: boolean
 }
+
+const HELP = `
+The demo publishes the file, approves it for the canary ring (the first node of each site),
+waits until every canary installed it, then approves the pilot and broad rings and waits until
+every node installed it or failed. Nodes install by staging a copy into their data directory
+(or with --install-command). It exits 0 only when every node installed the file with its exact
+SHA-256, and stops every process it started, also on failure and Ctrl-C.`
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'run a local fleet (authority and sites of nodes, as processes) that distributes a file',
+      'roll a file out to a local fleet: authority, coordinator and sites of nodes, as processes',
     )
     .option('--file <path>', 'the file to distribute (default: a generated one)')
-    .option('--size <size>', 'size of the generated file', sizeOption, 64 * 1024 * 1024)
-    .option('--sites <n>', 'number of sites', countOption, 2)
+    .option('--size <size>', 'size of the generated file', sizeOption, DEFAULT_GENERATED_SIZE)
+    .option('--sites <n>', 'number of sites', countOption, 3)
     .option('--nodes-per-site <n>', 'nodes at each site', countOption, 3)
-    .option('--wan-mbit <n>', "each site's WAN download limit, Mbit/s", Number, 100)
+    .option(
+      '--wan-mbit <list>',
+      "each site's WAN link, Mbit/s, shared by its nodes; a list (100,20) gives sites their own",
+      mbitList,
+      [100],
+    )
     .option('--chunk-size <size>', 'chunk size', sizeOption, 1024 * 1024)
+    .option('--prefetch', 'nodes fetch on announcement, before approval (install still waits)')
+    .option('--install-command <cmd>', 'install by running CMD <patch file> on each node')
+    .option('--timeout <duration>', 'give up after this long', durationOption, 10 * 60_000)
     .option('--json', 'print the summary as one JSON document')
     .option('--keep', 'keep the working directory (keys, data, events) for a look')
+    .addHelpText('after', HELP)
     .action(async (flags: DemoFlags) => {
       const json = flags.json === true
       const display = progressDisplay(json)
@@ -43,100 +61,38 @@ export function registerDemo(program: Command): void {
             nodesPerSite: flags.nodesPerSite,
             wanMbit: flags.wanMbit,
             chunkSize: flags.chunkSize,
+            prefetch: flags.prefetch === true,
+            installCommand: flags.installCommand,
             keep: flags.keep === true,
+            timeoutMs: flags.timeout,
           },
           {
             stage: display.stage,
+            dashboard: display.dashboard,
             progress: display.progress,
             onAbortable: (abort) => process.once('SIGINT', abort),
           },
         )
         display.stop()
-        emit(json, summary, describe)
+        emit(json, summary, describeSummary)
         process.exitCode = summary.ok ? 0 : 1
       } catch (err) {
         display.stop()
-        fail(err, json)
+        if (!(err instanceof DemoInterruptedError)) fail(err, json)
+        // Interrupted: the conventional status of a process stopped by SIGINT.
+        if (json)
+          process.stdout.write(JSON.stringify({ ok: false, error: describeError(err) }) + '\n')
+        else console.error(`patchmesh: ${err.message}`)
+        process.exit(130)
       }
     })
 }
 
-/** Bars per site on a terminal; a line per site every few seconds otherwise; nothing for --json. */
-function progressDisplay(json: boolean) {
-  const tty = process.stderr.isTTY === true && !json
-  const multi = tty
-    ? new cliProgress.MultiBar(
-        {
-          format: '{site} [{bar}] {percentage}% {value}/{total} chunks',
-          hideCursor: true,
-          stream: process.stderr,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined
-  const bars = new Map<string, cliProgress.SingleBar>()
-  let lastLine = 0
-
-  return {
-    stage: (message: string) => {
-      if (!json) (multi ?? console).log(message)
-    },
-    progress: (nodes: NodeProgress[]) => {
-      const sites = new Map<string, { held: number; total: number }>()
-      for (const n of nodes) {
-        const s = sites.get(n.site) ?? { held: 0, total: 0 }
-        s.held += n.held
-        s.total += n.chunkCount
-        sites.set(n.site, s)
-      }
-      if (multi !== undefined) {
-        for (const [site, s] of sites) {
-          let bar = bars.get(site)
-          if (bar === undefined) bars.set(site, (bar = multi.create(s.total, 0, { site })))
-          bar.update(s.held, { site })
-        }
-      } else if (!json && Date.now() - lastLine > 2000) {
-        lastLine = Date.now()
-        const parts = [...sites].map(
-          ([site, s]) => `${site} ${Math.floor((100 * s.held) / s.total)}%`,
-        )
-        console.error(`progress: ${parts.join(', ')}`)
-      }
-    },
-    stop: () => multi?.stop(),
+function mbitList(value: string): number[] {
+  const list = value.split(',').map((part) => Number(part.trim()))
+  if (list.some((n) => !Number.isFinite(n) || n <= 0)) {
+    throw new InvalidArgumentError(`expected Mbit/s above 0, or a list of them, got "${value}"`)
   }
-}
 
-function describe(s: DemoSummary): string {
-  const lines = [
-    `${s.ok ? 'OK' : 'FAILED'}: ${s.patch.name} ${s.patch.version} (${formatBytes(s.patch.size)}, ` +
-      `sha256 ${s.patch.sha256.slice(0, 16)}...) reached ${s.nodes.filter((n) => n.state === 'complete').length}` +
-      ` of ${s.nodes.length} nodes in ${s.seconds} s`,
-    '',
-    'node                 state      sha256 ok   own site    other sites  origin',
-  ]
-  for (const n of s.nodes) {
-    lines.push(
-      `${n.name.padEnd(20)} ${n.state.padEnd(10)} ${String(n.sha256 === s.patch.sha256).padEnd(12)}` +
-        `${formatBytes(n.bytes.ownSite).padEnd(12)}${formatBytes(n.bytes.otherSites).padEnd(13)}` +
-        formatBytes(n.bytes.origin),
-    )
-  }
-  lines.push('', 'site        nodes  WAN in        WAN out')
-  for (const site of s.sites) {
-    lines.push(
-      `${site.name.padEnd(12)}${String(site.nodes).padEnd(7)}${formatBytes(site.wanBytesIn).padEnd(14)}` +
-        formatBytes(site.wanBytesOut),
-    )
-  }
-  const wanTotal = s.sites.reduce((sum, site) => sum + site.wanBytesIn, 0)
-  lines.push(
-    '',
-    `origin sent ${formatBytes(s.originBytesOut)}; all sites pulled ${formatBytes(wanTotal)} over their ` +
-      `WAN links, where a naive fleet (every node from the origin) pulls ${formatBytes(s.naiveWanBytes)} ` +
-      `(${(s.naiveWanBytes / Math.max(wanTotal, 1)).toFixed(1)}x more)`,
-  )
-  if (s.workDir !== null) lines.push(`kept ${s.workDir}`)
-
-  return lines.join('\n')
+  return list
 }

@@ -1,220 +1,286 @@
 /**
- * The local demo fleet: an authority and sites of nodes, each a separate process on loopback,
- * distributing one real file. Every site's nodes share the site's WAN limit (each node gets
- * an equal part of it), so the saving over a naive fleet shows in the byte counts.
+ * The local demo: an authority, a coordinator and sites of nodes, each a separate process on
+ * loopback, roll one real file out the way an organisation would. The file is published, the
+ * coordinator records its announcement, the canary ring (one node per site) is approved, and
+ * once every canary has installed it the pilot and broad rings are approved. Each site's nodes
+ * share the site's WAN limit, so the saving over a naive fleet shows in the byte counts.
+ *
+ * Waiting and progress come from the coordinator's API, the product's own view of the fleet;
+ * the summary's hashes are read from the installed files themselves.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { initKeys } from '../authority/keys-dir.ts'
+import { readOperatorToken } from '../authority/operator-token.ts'
 import { publish } from '../authority/publish.ts'
-import type { BundleSummary } from '../authority/bundle.ts'
-import { readEvents, startDaemon, stopDaemon } from './processes.ts'
-import type { Daemon, NodeEvent } from './processes.ts'
+import { DemoOperator } from './operator.ts'
+import type { FleetView } from './operator.ts'
+import { DEMO_RINGS, patchNaming, planFleet } from './plan.ts'
+import type { PlannedNode } from './plan.ts'
+import { DaemonGroup, readEvents } from './processes.ts'
+import type { Daemon } from './processes.ts'
+import { rollOut, Watch } from './rollout.ts'
+import type { FleetNode } from './rollout.ts'
+import { summarise } from './summary.ts'
+import type { DemoSummary } from './summary.ts'
+
+export type { DemoSummary } from './summary.ts'
+
+/** Size of the generated file: 64 MiB, a sizeable package or a small cumulative update. */
+export const DEFAULT_GENERATED_SIZE = 64 * 1024 * 1024
 
 export interface DemoOptions {
   /** The file to distribute. Default: a generated file of `generatedSize` random bytes. */
   file?: string
-  /** Default 64 MiB. */
+  /** Default {@link DEFAULT_GENERATED_SIZE}. */
   generatedSize?: number
   sites: number
   nodesPerSite: number
-  /** Each site's WAN download limit, Mbit/s, shared by its nodes. */
-  wanMbit: number
+  /** Each site's WAN link, Mbit/s, shared by its nodes; cycled when shorter than the sites. */
+  wanMbit: number[]
   chunkSize: number
+  /** Nodes fetch on announcement, before approval. */
+  prefetch: boolean
+  /** Install by running this command on the patch file. Default: stage a copy in the data dir. */
+  installCommand?: string
   /** Keep the working directory (keys, data, events) afterwards. */
   keep: boolean
   /** Give up after this long, ms. Default 10 minutes. */
   timeoutMs?: number
 }
 
-export interface NodeProgress {
+export interface SiteProgress {
   name: string
-  site: string
-  held: number
-  chunkCount: number
-  done: boolean
+  nodes: number
+  /** Bytes of the patch the site's nodes hold, summed, and what they will hold once done. */
+  fetchedBytes: number
+  totalBytes: number
+  installed: number
+  failed: number
+  /** Bytes the site's nodes got over the WAN so far. */
+  wanBytesIn: number
 }
-
-export interface DemoSummary {
-  ok: boolean
-  workDir: string | null
-  patch: { name: string; version: string; id: string; size: number; sha256: string }
-  nodes: Array<{
-    name: string
-    peerId: string
-    site: string
-    state: string
-    sha256: string | null
-    bytes: { ownSite: number; otherSites: number; origin: number }
-  }>
-  sites: Array<{ name: string; nodes: number; wanBytesIn: number; wanBytesOut: number }>
-  originBytesOut: number
-  naiveWanBytes: number
-  seconds: number
-}
-
-const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
 
 export interface DemoHooks {
   stage?: (message: string) => void
-  progress?: (nodes: NodeProgress[]) => void
+  /** The coordinator's dashboard, once it listens. */
+  dashboard?: (url: string) => void
+  progress?: (sites: SiteProgress[]) => void
   /** Set by the demo: call it to stop early (Ctrl-C); every process is stopped. */
   onAbortable?: (abort: () => void) => void
 }
 
+const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
+
 export async function runDemo(opts: DemoOptions, hooks: DemoHooks = {}): Promise<DemoSummary> {
   const work = await mkdtemp(join(tmpdir(), 'patchmesh-demo-'))
-  const daemons: Daemon[] = []
+  const group = new DaemonGroup()
   const stage = hooks.stage ?? (() => undefined)
   const abort = new AbortController()
-  hooks.onAbortable?.(() => abort.abort(new Error('demo interrupted')))
+  hooks.onAbortable?.(() => abort.abort(new DemoInterruptedError()))
+  const { signal } = abort
+  const deadline = Date.now() + (opts.timeoutMs ?? 600_000)
+  const begun = performance.now()
 
   try {
     const file = opts.file ?? (await generateFile(join(work, 'patch.bin'), opts.generatedSize))
-    stage(`creating keys and publishing ${file}`)
-    await initKeys(join(work, 'keys'))
+    const naming = patchNaming(opts.file)
+    const keysDir = join(work, 'keys')
+    stage(`publishing ${file} as ${naming.name} ${naming.version}`)
+    await initKeys(keysDir)
     const published = await publish({
       file,
-      keysDir: join(work, 'keys'),
+      keysDir,
       out: join(work, 'bundle'),
-      name: 'demo-patch',
-      version: '1.0.0',
+      ...naming,
       chunkSize: opts.chunkSize,
     })
+    const patch = published.summary
+    signal.throwIfAborted()
 
-    stage('starting the authority')
-    const authority = await startDaemon(
+    stage('starting the authority (head office): it seeds the patch and gossips its announcement')
+    const authority = await group.start(
       'authority',
       [
-        ...['authority', 'start', '--keys', join(work, 'keys'), '--data', join(work, 'authority')],
+        ...['authority', 'start', '--keys', keysDir, '--data', join(work, 'authority')],
         ...['--bundle', published.dir, '--listen', LOOPBACK, '--log-level', 'warn'],
       ],
       join(work, 'authority.events'),
+      signal,
     )
-    daemons.push(authority)
 
-    const started = performance.now()
-    const perNodeMbit = opts.wanMbit / opts.nodesPerSite
+    stage('starting the coordinator (head office): approvals, rollout and fleet status')
+    const coordinator = await group.start(
+      'coordinator',
+      [
+        ...['coordinator', 'start', '--keys', keysDir, '--data', join(work, 'coordinator')],
+        ...['--http', '127.0.0.1:0', '--listen', LOOPBACK, '--log-level', 'warn'],
+        ...authority.addresses.flatMap((a) => ['--bootstrap', a]),
+      ],
+      join(work, 'coordinator.events'),
+      signal,
+    )
+    const dashboard = (coordinator.ready.urls as string[])[0]
+    hooks.dashboard?.(dashboard)
+    const token = await readOperatorToken(coordinator.ready.tokenFile as string)
+    const operator = new DemoOperator(dashboard, token, patch.patchId)
+    const fleet: FleetNode[] = []
+    const watch = new Watch([authority, coordinator], fleet, signal, deadline)
+    await watch.until('the coordinator to record the announcement', () => operator.knowsPatch())
+
+    const plan = planFleet(opts.sites, opts.nodesPerSite, opts.wanMbit)
+    const links = [...new Set(plan.map((s) => s.wanMbit))].join('/')
     stage(
       `starting ${opts.sites} site(s) of ${opts.nodesPerSite} node(s), each site behind a ` +
-        `${opts.wanMbit} Mbit/s WAN link`,
+        `${links} Mbit/s WAN link; rings per site: ${ringsOf(plan[0].nodes)}; ` +
+        (opts.prefetch
+          ? 'nodes prefetch on announcement, before approval'
+          : 'nodes fetch only once approved (no prefetch)'),
     )
-    const nodes = await Promise.all(
-      Array.from({ length: opts.sites * opts.nodesPerSite }, (_, i) => {
-        const site = `site-${Math.floor(i / opts.nodesPerSite) + 1}`
-        const name = `${site}-node-${(i % opts.nodesPerSite) + 1}`
-        const args = ['node', 'start', '--site', site, '--data', join(work, name), '--prefetch']
-        args.push('--root', join(work, 'keys/root.signed'), '--listen', LOOPBACK)
-        args.push('--wan-down-mbit', String(perNodeMbit), '--log-level', 'warn')
-        for (const address of authority.addresses) args.push('--bootstrap', address)
-        return startDaemon(name, args, join(work, `${name}.events`)).then((d) => {
-          daemons.push(d)
-          return d
-        })
-      }),
+    const args = nodeArgs(opts, keysDir, authority, coordinator)
+    await Promise.all(
+      plan
+        .flatMap((s) => s.nodes)
+        .map(async (node) => {
+          const dataDir = join(work, node.name)
+          const daemon = await group.start(
+            node.name,
+            args(node, dataDir),
+            join(work, `${node.name}.events`),
+            signal,
+          )
+          fleet.push({ ...node, daemon, dataDir })
+        }),
     )
+    fleet.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))
+    await watch.until('every node to report to the coordinator', async () => {
+      const { states } = await operator.view()
+      return fleet.every((n) => (states.get(n.daemon.peerId) ?? '') !== '')
+    })
 
-    const chunkCount = published.summary.chunks
-    const deadline = Date.now() + (opts.timeoutMs ?? 600_000)
-    for (;;) {
-      const progress = await Promise.all(nodes.map((n) => progressOf(n, chunkCount)))
-      hooks.progress?.(progress)
-      if (progress.every((p) => p.done)) break
-      if (abort.signal.aborted) throw abort.signal.reason as Error
-      const dead = nodes.find((n) => n.child.exitCode !== null)
-      if (dead !== undefined)
-        throw new Error(`${dead.name} exited: ${dead.stderr.slice(-5).join('\n')}`)
-      if (Date.now() > deadline) throw new Error('the fleet did not finish in time')
-      await new Promise((resolve) => setTimeout(resolve, 250))
-    }
-    const seconds = (performance.now() - started) / 1000
+    const started = performance.now()
+    const { view, rings, problem, seconds } = await rollOut({
+      operator,
+      fleet,
+      watch,
+      stage,
+      progress: (v) => hooks.progress?.(siteProgress(v, plan, patch.size, fleet)),
+      patchId: patch.patchId,
+    })
 
-    stage('checking every node and stopping the fleet')
-    const summary = await summarise(published.summary, authority, nodes, seconds, opts)
+    stage('checking the file every node installed, then stopping the fleet')
+    const summary = await summarise({
+      patch,
+      plan,
+      nodes: await Promise.all(
+        fleet.map(async (n) => {
+          const events = await readEvents(n.daemon.eventsFile)
+          return {
+            name: n.name,
+            peerId: n.daemon.peerId,
+            site: n.site,
+            ring: n.ring,
+            events,
+            installedFile: installedFile(opts, n, patch, events),
+          }
+        }),
+      ),
+      authorityEvents: await readEvents(authority.eventsFile),
+      states: view.states,
+      rings,
+      dashboard,
+      prefetch: opts.prefetch,
+      seconds,
+      startupSeconds: (started - begun) / 1000,
+      problem,
+    })
     summary.workDir = opts.keep ? work : null
 
     return summary
   } finally {
-    await Promise.all(daemons.map((d) => stopDaemon(d)))
+    await group.stopAll()
     if (!opts.keep) await rm(work, { recursive: true, force: true })
   }
 }
 
-async function progressOf(node: Daemon, chunkCount: number): Promise<NodeProgress> {
-  const events = await readEvents(node.eventsFile)
-  const held = events.filter((e) => e.event === 'chunk_received').length
-  const done = events.some((e) => e.event === 'patch_complete')
-  const site = node.name.replace(/-node-\d+$/, '')
+/** Ctrl-C: the demo stopped every process it started. */
+export class DemoInterruptedError extends Error {
+  override readonly name = 'DemoInterruptedError'
 
-  return { name: node.name, site, held: done ? chunkCount : held, chunkCount, done }
+  constructor() {
+    super('interrupted: every process the demo started was stopped')
+  }
 }
 
-async function summarise(
-  patch: BundleSummary,
-  authority: Daemon,
-  nodes: Daemon[],
-  seconds: number,
+/** The arguments of `patchmesh node start` for a planned node. */
+function nodeArgs(opts: DemoOptions, keysDir: string, authority: Daemon, coordinator: Daemon) {
+  return (node: PlannedNode, dataDir: string): string[] => {
+    const args = ['node', 'start', '--site', node.site, '--ring', node.ring, '--data', dataDir]
+    args.push('--root', join(keysDir, 'root.signed'), '--listen', LOOPBACK)
+    args.push('--wan-down-mbit', String(node.wanMbit), '--wan-up-mbit', String(node.wanMbit))
+    for (const address of authority.addresses) args.push('--bootstrap', address)
+    args.push('--coordinator', coordinator.addresses[0], '--log-level', 'warn')
+    if (opts.prefetch) args.push('--prefetch')
+    if (opts.installCommand !== undefined) args.push('--install-command', opts.installCommand)
+    else args.push('--stage-dir', join(dataDir, 'installed'))
+
+    return args
+  }
+}
+
+/**
+ * The file whose hash the summary checks: the staged copy, or for an install command the
+ * verified patch file the command was given.
+ */
+function installedFile(
   opts: DemoOptions,
-): Promise<DemoSummary> {
-  const rows: DemoSummary['nodes'] = []
-  const sites = new Map<string, DemoSummary['sites'][number]>()
-  for (const node of nodes) {
-    const events = await readEvents(node.eventsFile)
-    const done = events.find((e) => e.event === 'patch_complete')
-    const site = node.name.replace(/-node-\d+$/, '')
-    const sha256 = done === undefined ? null : await hashFile(done.path as string)
-    const bytes = done?.bytes as Record<string, number> | undefined
-    rows.push({
-      name: node.name,
-      peerId: node.peerId,
-      site,
-      state: done !== undefined && sha256 === patch.sha256 ? 'complete' : 'failed',
-      sha256,
-      bytes: { ownSite: bytes?.site ?? 0, otherSites: bytes?.wan ?? 0, origin: bytes?.origin ?? 0 },
-    })
-
-    const entry = sites.get(site) ?? { name: site, nodes: 0, wanBytesIn: 0, wanBytesOut: 0 }
-    entry.nodes++
-    entry.wanBytesIn += (bytes?.wan ?? 0) + (bytes?.origin ?? 0)
-    entry.wanBytesOut += sentToOtherSites(events)
-    sites.set(site, entry)
+  node: FleetNode,
+  patch: { name: string; version: string },
+  events: Array<Record<string, unknown>>,
+): string | undefined {
+  if (opts.installCommand === undefined) {
+    return join(node.dataDir, 'installed', `${patch.name}-${patch.version}`)
   }
+  const complete = events.find((e) => e.event === 'patch_complete')
 
-  return {
-    ok: rows.every((r) => r.state === 'complete'),
-    workDir: null,
-    patch: {
-      name: patch.name,
-      version: patch.version,
-      id: patch.patchId,
-      size: patch.size,
-      sha256: patch.sha256,
-    },
-    nodes: rows,
-    sites: [...sites.values()],
-    originBytesOut: sentToOtherSites(await readEvents(authority.eventsFile)),
-    naiveWanBytes: patch.size * opts.sites * opts.nodesPerSite,
-    seconds: Math.round(seconds * 100) / 100,
-  }
+  return complete === undefined ? undefined : (complete.path as string)
 }
 
-function sentToOtherSites(events: NodeEvent[]): number {
-  return events
-    .filter((e) => e.event === 'chunk_served' && e.sameSite !== true)
-    .reduce((sum, e) => sum + (e.bytes as number), 0)
+function ringsOf(nodes: PlannedNode[]): string {
+  return DEMO_RINGS.map((ring) => `${nodes.filter((n) => n.ring === ring).length} ${ring}`)
+    .filter((text) => !text.startsWith('0 '))
+    .join(', ')
 }
 
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256')
-  await pipeline(createReadStream(path), hash)
-  return hash.digest('hex')
+function siteProgress(
+  view: FleetView,
+  plan: ReturnType<typeof planFleet>,
+  size: number,
+  fleet: FleetNode[],
+): SiteProgress[] {
+  return plan.map((site) => {
+    const members = fleet.filter((n) => n.site === site.name)
+    const states = members.map((n) => view.states.get(n.daemon.peerId))
+    const reported = view.sites.find((s) => s.site === site.name)
+    const bytes = reported?.bytes
+    const totalBytes = size * members.length
+    const fetched = bytes === undefined ? 0 : bytes.ownSite + bytes.otherSites + bytes.origin
+
+    return {
+      name: site.name,
+      nodes: members.length,
+      fetchedBytes: Math.min(fetched, totalBytes),
+      totalBytes,
+      installed: states.filter((s) => s === 'installed').length,
+      failed: states.filter((s) => s === 'failed').length,
+      wanBytesIn: bytes?.wan ?? 0,
+    }
+  })
 }
 
-async function generateFile(path: string, size = 64 * 1024 * 1024): Promise<string> {
+async function generateFile(path: string, size = DEFAULT_GENERATED_SIZE): Promise<string> {
   const handle = await open(path, 'w')
   try {
     for (let written = 0; written < size; written += 4 * 1024 * 1024) {

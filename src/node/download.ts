@@ -66,6 +66,11 @@ export interface DownloadContext {
    * split between them from the start. Default 1 500.
    */
   gatherMs?: number
+  /**
+   * Longest the WAN stays closed while {@link Download.gatherUntil} waits for the search for
+   * holders at this site, ms. Default 10 000.
+   */
+  maxGatherMs?: number
 }
 
 const FAILURE: Record<ChunkRequestError['reason'], FailureReason> = {
@@ -179,6 +184,24 @@ export class Download {
       this.#pump()
     })
     this.#pump()
+  }
+
+  /**
+   * Keeps the WAN closed until `search` (the DHT lookup of this patch's holders) settles, and at
+   * most `maxGatherMs`: a site member this node is not yet connected to may hold the chunks, and
+   * a chunk pulled over the WAN before its hello arrives is a chunk the site pays for twice.
+   */
+  gatherUntil(search: Promise<unknown>): void {
+    const startedAt = performance.now()
+    const gatherEnds = startedAt + (this.#ctx.gatherMs ?? 1500)
+    this.#wanOpensAt = Math.max(this.#wanOpensAt, startedAt + (this.#ctx.maxGatherMs ?? 10_000))
+    void search
+      .catch(() => undefined)
+      .then(() => {
+        if (this.#isFinal()) return
+        this.#wanOpensAt = Math.max(performance.now(), gatherEnds)
+        this.#pump()
+      })
   }
 
   /** Stops fetching (node shutdown or revocation); in-flight requests are abandoned. */

@@ -160,6 +160,7 @@ export class NodePatches {
     })
     this.#downloads.set(patchId, download)
     download.start()
+    download.gatherUntil(ctx.holders.discover(a))
     void download.finished
       .then(async (state) => {
         if (state !== 'complete') return

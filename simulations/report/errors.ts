@@ -1,0 +1,10 @@
+/** The charting library's browser build is not where the report expects it in node_modules. */
+export class ChartLibraryMissingError extends Error {
+  override readonly name = 'ChartLibraryMissingError'
+  readonly path: string
+
+  constructor(path: string, cause?: unknown) {
+    super(`the Chart.js browser build is missing at ${path}; run npm install`, { cause })
+    this.path = path
+  }
+}
