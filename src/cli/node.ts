@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import type { InstallAction } from '../install/index.ts'
 import { PatchNode } from '../node/node.ts'
 import { addDaemonOptions, daemonLogger, printReady, stopOnSignals } from './daemon.ts'
-import { durationOption } from './options.ts'
+import { durationOption, mbitOption, timeZoneOption } from './options.ts'
 import { fail } from './output.ts'
 
 interface NodeFlags {
@@ -45,13 +45,21 @@ export function registerNode(program: Command): void {
       .option('--root <file>', 'root.signed to enrol with (needed on first start)')
       .option('--bootstrap <multiaddr>', 'a peer to join through; repeatable', collect, [])
       .option('--listen <multiaddr>', 'address to listen on; repeatable', collect, [])
-      .option('--wan-down-mbit <n>', 'download limit from other sites, Mbit/s (0: none)', Number)
-      .option('--wan-up-mbit <n>', 'upload limit towards other sites, Mbit/s (0: none)', Number)
+      .option(
+        '--wan-down-mbit <n>',
+        'download limit from other sites, Mbit/s (0: none)',
+        mbitOption,
+      )
+      .option('--wan-up-mbit <n>', 'upload limit towards other sites, Mbit/s (0: none)', mbitOption)
       .option('--coordinator <multiaddr>', 'the coordinator to report to (with /p2p/<peer id>)')
       .option('--prefetch', 'fetch patches when they are announced, before any approval', false)
       .option('--ring <ring>', 'rollout ring this machine belongs to (e.g. canary, pilot, broad)')
       .option('--group <group>', 'group this machine belongs to; repeatable', collect, [])
-      .option('--time-zone <iana>', 'time zone maintenance windows are read in (default: system)')
+      .option(
+        '--time-zone <iana>',
+        'time zone maintenance windows are read in (default: system)',
+        timeZoneOption,
+      )
       .option(
         '--install-command <cmd>',
         'install by running CMD [ARGS] <patch file>; exit 0 is success',

@@ -1,5 +1,6 @@
 /** Option parsers shared by commands: they turn bad input into commander's usage errors. */
 import { InvalidArgumentError } from 'commander'
+import { checkTimeZone } from '../install/index.ts'
 import { parseDuration, parseSize } from '../util/units.ts'
 
 export function sizeOption(value: string): number {
@@ -33,4 +34,24 @@ export function selectorOption(value: string, previous: string[] = []): string[]
   }
 
   return [...previous, value]
+}
+
+/** A rate in Mbit/s: a plain decimal number >= 0 (0 is no limit); "20Mbit", "-5" are refused. */
+export function mbitOption(value: string): number {
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+    throw new InvalidArgumentError(`expected a number of Mbit/s >= 0, got '${value}'`)
+  }
+
+  return Number(value)
+}
+
+/** An IANA time zone name this runtime knows, e.g. "Europe/London". */
+export function timeZoneOption(value: string): string {
+  try {
+    checkTimeZone(value)
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
+
+  return value
 }

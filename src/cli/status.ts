@@ -110,6 +110,11 @@ function describePatch(detail: PatchDetail): string {
       `${formatBytes(total.savedWan + total.wan)} if every node pulled from the origin`,
   )
   for (const g of rollout.groups) lines.push(`group ${g.group}: ${approvalText(g.approval)}`)
+  const { stalled } = rollout.total
+  if (stalled.count > 0) lines.push(`held up: ${stalled.count}`)
+  for (const n of stalled.recent) {
+    lines.push(`  ${n.nodeId} (site ${n.site}) ${n.state}: ${n.reason}, since ${iso(n.atMs)}`)
+  }
 
   return lines.join('\n')
 }

@@ -48,9 +48,10 @@ export class InstallActionError extends Error {
 }
 
 /**
- * An install was begun for a patch the ledger already has an entry for. An install runs once:
- * `state` says what is there ("running", "finished", or "interrupted" for one a previous process
- * began and never finished).
+ * An install was begun for a patch the ledger already has an entry for, and not as a retry of a
+ * failed one (a success is never run again, nor an install still running). `state` says what is
+ * there ("running", "finished", or "interrupted" for one a previous process began and never
+ * finished).
  */
 export class InstallAlreadyBegunError extends Error {
   override readonly name = 'InstallAlreadyBegunError'
@@ -58,7 +59,7 @@ export class InstallAlreadyBegunError extends Error {
   readonly state: 'running' | 'finished' | 'interrupted'
 
   constructor(patchId: string, state: 'running' | 'finished' | 'interrupted') {
-    super(`install of patch ${patchId} was already begun (${state}); an install runs once`)
+    super(`install of patch ${patchId} was already begun (${state}); it is not begun again`)
     this.patchId = patchId
     this.state = state
   }

@@ -6,7 +6,11 @@
  *
  * The rules, first match wins:
  * 1. A revocation beats everything, an install that already happened included.
- * 2. An install that ran is final: its outcome says installed or failed.
+ * 2. An install that succeeded is final. One that failed stands too, with no retry of its own,
+ *    until an approval for this node issued after the failure (later than every approval the
+ *    node knew of when it failed) is in force: then the rules below decide once more, on the new
+ *    approvals alone, and the node tries once more. Issue times are compared only with issue
+ *    times, all on the coordinator's clock, never with the node's.
  * 3. Nothing happens to a patch not yet announced.
  * 4. Approvals apply to the node's ring or one of its groups. Of several for one ring or group
  *    the highest sequence stands; an approval past its expiry does not count.
@@ -58,8 +62,8 @@ export interface PolicyInput {
   downloaded: boolean
   /** Download on announcement, before any approval. Default false. */
   prefetch?: boolean
-  /** The stored outcome of this patch's install, if it ran (the ledger's entry). */
-  outcome?: Pick<InstallOutcome, 'ok' | 'reason'>
+  /** The stored outcome of this patch's last install, if one ran (the ledger's entry). */
+  outcome?: PastInstall
   node: NodeProfile
   /** All verified approvals for this patch, for any ring or group. */
   approvals: readonly Approval[]
@@ -68,8 +72,20 @@ export interface PolicyInput {
   nowMs: number
 }
 
+/** A finished install as the policy sees it. */
+export interface PastInstall extends Pick<InstallOutcome, 'ok' | 'reason'> {
+  /**
+   * For a failed install: the issue time of the newest approval for this node known when it
+   * failed (see {@link newestApprovalMs}). Only an approval issued later retries it. Absent:
+   * nothing tells a later approval apart, and the failure stands.
+   */
+  newestApprovalMs?: number
+}
+
 export interface InstallDecision {
   state: InstallState
+  /** The decision retries a failed install, on an approval issued after the failure. */
+  retry?: boolean
   /** The approval the decision rests on, when one applies. */
   approval?: Approval
   /** The latest halt, when the state is "halted". */
@@ -96,18 +112,23 @@ export function decideInstall(input: PolicyInput): InstallDecision {
 
     return { state: 'revoked', reason: `patch revoked${was}` }
   }
-  if (input.outcome !== undefined) {
-    const state = input.outcome.ok ? 'installed' : 'failed'
-
-    return { state, reason: input.outcome.reason }
-  }
+  const { outcome } = input
+  if (outcome?.ok === true) return { state: 'installed', reason: outcome.reason }
+  if (outcome !== undefined && !input.announced) return { state: 'failed', reason: outcome.reason }
   if (!input.announced) {
     return { state: 'waiting-announcement', reason: 'patch not announced yet' }
   }
 
   const current = currentApprovals(input.approvals, node, nowMs)
   const halt = latest(input.halts)
-  const live = current.filter((a) => halt === undefined || a.issuedAtMs > halt.issuedAtMs)
+  let live = current.filter((a) => halt === undefined || a.issuedAtMs > halt.issuedAtMs)
+  if (outcome !== undefined) {
+    const since = outcome.newestApprovalMs ?? Infinity
+    live = live.filter((a) => a.issuedAtMs > since)
+    if (live.length === 0) return { state: 'failed', reason: outcome.reason }
+  }
+  const retry = outcome === undefined ? {} : { retry: true }
+  const again = outcome === undefined ? '' : 'retrying after a new approval; '
 
   if (live.length === 0) {
     if (halt !== undefined) {
@@ -128,21 +149,34 @@ export function decideInstall(input: PolicyInput): InstallDecision {
 
   const plans = live.map((a) => planFor(a, node.timeZone, nowMs))
   const plan = plans.reduce((best, p) => (earlier(p, best) ? p : best))
-  const target = `approved for ${targetOf(plan.approval)}`
+  const target = `${again}approved for ${targetOf(plan.approval)}`
+  const approval = plan.approval
 
   if (!input.downloaded) {
-    return { state: 'downloading', approval: plan.approval, reason: `${target}; downloading` }
+    return { state: 'downloading', approval, ...retry, reason: `${target}; downloading` }
   }
   if (plan.atMs <= nowMs) {
-    return { state: 'install-now', approval: plan.approval, reason: `${target}; ${plan.why}` }
+    return { state: 'install-now', approval, ...retry, reason: `${target}; ${plan.why}` }
   }
 
   return {
     state: 'waiting-window',
-    approval: plan.approval,
+    approval,
+    ...retry,
     nextWindowStartMs: plan.atMs,
     reason: `${target}; ${plan.why}`,
   }
+}
+
+/**
+ * The issue time of the newest approval for this node among `approvals`, expired or not; 0 when
+ * there is none. Stored with a failed install: only an approval issued later retries it.
+ */
+export function newestApprovalMs(approvals: readonly Approval[], node: NodeProfile): number {
+  let newest = 0
+  for (const a of approvals) if (applies(a, node)) newest = Math.max(newest, a.issuedAtMs)
+
+  return newest
 }
 
 interface Plan {

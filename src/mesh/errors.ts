@@ -56,3 +56,20 @@ export class InvalidStatusReportError extends Error {
     this.reason = reason
   }
 }
+
+/**
+ * A rate limit that is not a number of 0 or more (NaN, negative). Such a value used to mean "no
+ * limit" by accident; only 0 (for Mbit/s) or Infinity says that, on purpose.
+ */
+export class InvalidRateError extends RangeError {
+  override readonly name = 'InvalidRateError'
+  /** What was being limited, e.g. "rate" or "burst". */
+  readonly field: string
+  readonly value: number
+
+  constructor(field: string, value: number, expected: string) {
+    super(`invalid ${field}: expected ${expected}, got ${value}`)
+    this.field = field
+    this.value = value
+  }
+}

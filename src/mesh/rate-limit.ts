@@ -1,3 +1,5 @@
+import { InvalidRateError } from './errors.ts'
+
 /**
  * A token bucket on bytes: `ratePerSecond` tokens accrue continuously up to `burst`. The WAN
  * limits (download and upload, separately) are two of these; traffic inside a site uses none.
@@ -10,16 +12,23 @@ export class TokenBucket {
   readonly #now: () => number
 
   /**
-   * @param ratePerSecond bytes per second; Infinity for no limit
-   * @param burst most bytes available at once. Default: one second's worth, at least 1 MiB
+   * @param ratePerSecond bytes per second; 0 or Infinity for no limit. Throws InvalidRateError
+   *   for NaN or a negative rate, which must not pass for "no limit" by accident.
+   * @param burst most bytes available at once, > 0. Default: one second's worth, at least 1 MiB
    */
   constructor(
     ratePerSecond: number,
     burst?: number,
     now: () => number = performance.now.bind(performance),
   ) {
-    this.ratePerSecond = ratePerSecond
-    this.burst = burst ?? Math.max(ratePerSecond, 1024 * 1024)
+    if (Number.isNaN(ratePerSecond) || ratePerSecond < 0) {
+      throw new InvalidRateError('rate', ratePerSecond, 'bytes per second >= 0')
+    }
+    if (burst !== undefined && (Number.isNaN(burst) || burst <= 0)) {
+      throw new InvalidRateError('burst', burst, 'bytes > 0')
+    }
+    this.ratePerSecond = ratePerSecond === 0 ? Number.POSITIVE_INFINITY : ratePerSecond
+    this.burst = burst ?? Math.max(this.ratePerSecond, 1024 * 1024)
     this.#tokens = this.burst
     this.#now = now
     this.#updatedAt = now()
@@ -80,7 +89,13 @@ export class TokenBucket {
   }
 }
 
-/** Bytes per second from megabits per second; 0 or undefined means no limit. */
+/**
+ * Bytes per second from megabits per second; 0, Infinity or undefined means no limit. Throws
+ * InvalidRateError for NaN or a negative number (a mistyped option, never "no limit").
+ */
 export function mbitToBytesPerSecond(mbit: number | undefined): number {
-  return mbit === undefined || mbit <= 0 ? Number.POSITIVE_INFINITY : (mbit * 1_000_000) / 8
+  if (mbit === undefined || mbit === 0) return Number.POSITIVE_INFINITY
+  if (Number.isNaN(mbit) || mbit < 0) throw new InvalidRateError('rate', mbit, 'Mbit/s >= 0')
+
+  return (mbit * 1_000_000) / 8
 }

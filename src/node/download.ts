@@ -66,11 +66,6 @@ export interface DownloadContext {
    * split between them from the start. Default 1 500.
    */
   gatherMs?: number
-  /**
-   * Longest the WAN stays closed while {@link Download.gatherUntil} waits for the search for
-   * holders at this site, ms. Default 10 000.
-   */
-  maxGatherMs?: number
 }
 
 const FAILURE: Record<ChunkRequestError['reason'], FailureReason> = {
@@ -115,6 +110,8 @@ export class Download {
   #timer: NodeJS.Timeout | undefined
   #wanOpensAt = 0
   #lastReported = 0
+  /** Paused on a full disk since the last progress report: the next held chunk reports. */
+  #reportAfterPause = false
   readonly #listeners: Array<() => void> = []
 
   constructor(patchId: string, manifest: Manifest, file: PatchFile, ctx: DownloadContext) {
@@ -184,24 +181,6 @@ export class Download {
       this.#pump()
     })
     this.#pump()
-  }
-
-  /**
-   * Keeps the WAN closed until `search` (the DHT lookup of this patch's holders) settles, and at
-   * most `maxGatherMs`: a site member this node is not yet connected to may hold the chunks, and
-   * a chunk pulled over the WAN before its hello arrives is a chunk the site pays for twice.
-   */
-  gatherUntil(search: Promise<unknown>): void {
-    const startedAt = performance.now()
-    const gatherEnds = startedAt + (this.#ctx.gatherMs ?? 1500)
-    this.#wanOpensAt = Math.max(this.#wanOpensAt, startedAt + (this.#ctx.maxGatherMs ?? 10_000))
-    void search
-      .catch(() => undefined)
-      .then(() => {
-        if (this.#isFinal()) return
-        this.#wanOpensAt = Math.max(performance.now(), gatherEnds)
-        this.#pump()
-      })
   }
 
   /** Stops fetching (node shutdown or revocation); in-flight requests are abandoned. */
@@ -488,7 +467,10 @@ export class Download {
         patchId: this.patchId,
         index: err.index,
         message: err.message,
+        path: err.path,
+        code: err.code,
       })
+      this.#reportAfterPause = true
       this.#log.error({ chunk: err.index, path: err.path }, err.message)
     } else {
       this.#log.error({ err }, 'chunks could not be stored; trying again')
@@ -503,12 +485,14 @@ export class Download {
     }, this.#ctx.diskRetryMs ?? 5000)
   }
 
+  /** Progress goes out every tenth, and with the first chunk held after a full disk's pause. */
   #reportProgress(): void {
     const count = chunkCount(this.manifest)
     const tenth = Math.floor((this.held * 10) / count)
-    if (tenth <= this.#lastReported) return
+    if (tenth <= this.#lastReported && !this.#reportAfterPause) return
 
-    this.#lastReported = tenth
+    this.#reportAfterPause = false
+    this.#lastReported = Math.max(this.#lastReported, tenth)
     this.#ctx.events.publish('download_progress', {
       patchId: this.patchId,
       held: this.held,

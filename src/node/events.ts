@@ -28,7 +28,10 @@ export interface NodeEventMap {
     chunkCount: number
     bytes: Record<ByteSource, number>
   }
-  disk_full: { patchId: string; index: number; message: string }
+  /** A download paused: the data file at `path` is on a full disk (`code` ENOSPC or EDQUOT). */
+  disk_full: { patchId: string; index: number; message: string; path: string; code: string }
+  /** A held chunk read back from the data file did not match its hash: it is fetched again. */
+  chunk_corrupt: { patchId: string; index: number; path: string }
   patch_complete: {
     patchId: string
     sha256: string

@@ -3,15 +3,17 @@
  * (its announcement, an approval or halt, a revocation, the end of its download, a maintenance
  * window opening) the controller reads the patch's verified records from the store, asks the
  * pure install policy (src/install/policy.ts) where the patch stands, and acts on the answer:
- * start the download, wait for a window, or run the install action once through the ledger.
- * Every step it takes is reported (to the coordinator, through the node's reporter).
+ * start the download, wait for a window, or run the install action through the ledger. A
+ * success is final; a failure is run again only when an approval issued after it arrives, once
+ * per such approval. Every step it takes is reported (to the coordinator, through the node's
+ * reporter), a retry as a new "installing" step.
  *
  * Evaluations of one patch run one at a time, in order; different patches do not wait for each
  * other.
  */
 import { component } from '../log.ts'
 import type { Logger } from '../log.ts'
-import { decideInstall, runInstall } from '../install/index.ts'
+import { decideInstall, newestApprovalMs, runInstall } from '../install/index.ts'
 import type {
   InstallAction,
   InstallDecision,
@@ -93,9 +95,12 @@ export class InstallController {
     return settled
   }
 
-  /** Reports a step the node itself observed (announced, downloaded, download progress). */
+  /**
+   * Reports a step the node itself observed (announced, downloaded, download progress). Progress
+   * goes each time; a download held up (a reason such as "disk full: <path>") once until it moves.
+   */
   observed(patchId: string, state: ReportedState, reason = ''): void {
-    this.#send(patchId, state, reason, state === 'downloading')
+    this.#send(patchId, state, reason, state === 'downloading' && reason === '')
   }
 
   /** Stops the window timers and waits for evaluations in progress (an install runs on). */
@@ -133,7 +138,7 @@ export class InstallController {
         this.#armTimer(patchId, decision.nextWindowStartMs ?? this.#now())
         return
       case 'install-now':
-        await this.#install(patchId, input.announcement!, decision.reason)
+        await this.#install(patchId, input.announcement!, decision)
         return
       case 'installed':
       case 'failed':
@@ -142,14 +147,18 @@ export class InstallController {
     }
   }
 
-  async #install(patchId: string, a: Announcement, why: string): Promise<void> {
+  async #install(patchId: string, a: Announcement, decision: InstallDecision): Promise<void> {
     const path = this.#opts.verifiedPath(patchId)
     if (path === undefined) return
 
-    const { ledger, action, events } = this.#opts
-    await ledger.begin(patchId)
+    const { ledger, action, events, profile } = this.#opts
+    const why = decision.reason
+    const retry = decision.retry === true
+    const newest = newestApprovalMs(await this.#approvals(patchId), profile)
+    await ledger.begin(patchId, { retry, newestApprovalMs: newest })
     this.#send(patchId, 'installing', why)
-    this.#log.info({ patch: patchId, name: a.name, version: a.version, why }, 'installing')
+    const fields = { patch: patchId, name: a.name, version: a.version, why }
+    this.#log.info(fields, retry ? 'installing again after a new approval' : 'installing')
 
     let outcome: InstallOutcome
     try {
@@ -160,7 +169,9 @@ export class InstallController {
       const reason = `install action could not run: ${(err as Error).message}`
       outcome = { ok: false, reason, outputTail: '', startedAtMs: now, finishedAtMs: now }
     }
-    await ledger.finish(patchId, outcome)
+    // Approvals that arrived while it ran were known before it failed: they retry nothing.
+    const known = newestApprovalMs(await this.#approvals(patchId), profile)
+    await ledger.finish(patchId, outcome, { newestApprovalMs: known })
 
     if (outcome.ok) events.publish('patch_installed', { patchId, reason: outcome.reason })
     else events.publish('install_failed', { patchId, reason: outcome.reason })
@@ -173,9 +184,10 @@ export class InstallController {
     const announcement =
       announced === undefined ? undefined : decodeAnnouncement(decodeEnvelope(announced).payload)
     const entry = await this.#opts.ledger.get(patchId)
-    const outcome = entry?.state === 'finished' ? entry.outcome : undefined
-    const payloads = async (kind: 'approval' | 'halt') =>
-      (await store.listRecords(kind, patchId)).map((r) => decodeEnvelope(r.envelope).payload)
+    const outcome =
+      entry?.state === 'finished'
+        ? { ...entry.outcome, newestApprovalMs: entry.newestApprovalMs }
+        : undefined
 
     return {
       announcement,
@@ -185,10 +197,20 @@ export class InstallController {
       prefetch: this.#opts.prefetch,
       ...(outcome === undefined ? {} : { outcome }),
       node: this.#opts.profile,
-      approvals: (await payloads('approval')).map(decodeApproval),
-      halts: (await payloads('halt')).map(decodeHalt),
+      approvals: await this.#approvals(patchId),
+      halts: (await this.#payloads('halt', patchId)).map(decodeHalt),
       nowMs: this.#now(),
     }
+  }
+
+  async #approvals(patchId: string) {
+    return (await this.#payloads('approval', patchId)).map(decodeApproval)
+  }
+
+  async #payloads(kind: 'approval' | 'halt', patchId: string) {
+    const records = await this.#opts.store.listRecords(kind, patchId)
+
+    return records.map((r) => decodeEnvelope(r.envelope).payload)
   }
 
   /** Reports a state unless it is the one reported last; progress (`always`) goes each time. */

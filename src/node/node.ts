@@ -26,7 +26,7 @@ import type { NodeStore } from '../store/node-store.ts'
 import { loadAnchor, RecordVerifier } from '../trust/index.ts'
 import type { TrustedRoot } from '../trust/index.ts'
 import type { Hello } from '../wire/mesh.ts'
-import { createInstallLedger } from '../install/index.ts'
+import { checkTimeZone, createInstallLedger } from '../install/index.ts'
 import type { Announcement, Revocation } from '../wire/records.ts'
 import { decodeAnnouncement, decodeEnvelope, decodeRevocation } from '../wire/records.ts'
 import type { Download } from './download.ts'
@@ -98,8 +98,15 @@ export class PatchNode {
     return this.#host.getMultiaddrs().map(String)
   }
 
+  /**
+   * Starts the node. Throws InvalidTimeZoneError for an unknown `timeZone` and InvalidRateError
+   * for a WAN limit that is NaN or negative, before anything is opened.
+   */
   async start(): Promise<void> {
     const opts = this.#opts
+    const wanDown = new TokenBucket(mbitToBytesPerSecond(opts.wanDownMbit))
+    const wanUp = new TokenBucket(mbitToBytesPerSecond(opts.wanUpMbit))
+    if (this.role === 'node') checkTimeZone(this.#timeZone())
     this.#store = await openNodeStore(opts.dataDir, { log: opts.log })
     try {
       this.#verifier = new RecordVerifier(await this.#loadRoot(), this.#store.sequences, {
@@ -134,7 +141,7 @@ export class PatchNode {
         directory: this.directory,
         hello: this.#hello,
         holders: this.#holders,
-        wanDown: new TokenBucket(mbitToBytesPerSecond(opts.wanDownMbit)),
+        wanDown,
         events: this.events,
         log: opts.log,
         scheduler: opts.scheduler,
@@ -150,8 +157,9 @@ export class PatchNode {
         directory: this.directory,
         files: this.#patches.files,
         revoked,
-        wanUp: new TokenBucket(mbitToBytesPerSecond(opts.wanUpMbit)),
+        wanUp,
         events: this.events,
+        onCorrupt: (patchId, index) => void this.#repair(patchId, index),
       })
       const sink = (this.#sink = new NodeRecords(
         this.#verifier,
@@ -314,7 +322,7 @@ export class PatchNode {
       profile: {
         ring: opts.ring ?? '',
         groups: opts.groups ?? [],
-        timeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+        timeZone: this.#timeZone(),
       },
       action: opts.install ?? { kind: 'stage', directory: join(opts.dataDir, 'staged') },
       prefetch: opts.prefetch ?? false,
@@ -326,11 +334,20 @@ export class PatchNode {
       now: opts.now,
     })
     this.events.on('download_progress', ({ patchId }) => installs.observed(patchId, 'downloading'))
+    // Still downloading as far as the policy goes, but held up: the coordinator shows why.
+    this.events.on('disk_full', ({ patchId, path, code }) => {
+      const what = code === 'EDQUOT' ? 'disk quota exceeded' : 'disk full'
+      installs.observed(patchId, 'downloading', `${what}: ${path}`)
+    })
     this.events.on('patch_failed', ({ patchId, reason }) =>
       installs.observed(patchId, 'failed', reason),
     )
 
     return installs
+  }
+
+  #timeZone(): string {
+    return this.#opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone
   }
 
   /** Bootstrap peers, and the coordinator: the node keeps a way into the mesh and to it. */
@@ -400,6 +417,19 @@ export class PatchNode {
 
     const download = await this.#patches.fetch(decodeAnnouncement(decodeEnvelope(envelope).payload))
     if (download !== undefined) this.#installs?.observed(patchId, 'downloading')
+  }
+
+  /** A held chunk was found damaged on disk: the patch is fetched again, from peers as usual. */
+  async #repair(patchId: string, index: number): Promise<void> {
+    this.#log.error(
+      { patch: patchId, chunk: index },
+      'chunk on disk does not match its hash; no longer served, fetching it again',
+    )
+    this.#patches.unverify(patchId)
+    this.#hello.refresh()
+    await this.#fetch(patchId).catch((err: unknown) =>
+      this.#log.error({ patch: patchId, err }, 'could not fetch the damaged chunk again'),
+    )
   }
 
   async #onRevocation(r: Revocation): Promise<void> {

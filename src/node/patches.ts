@@ -67,6 +67,14 @@ export class NodePatches {
     return this.#verified.has(patchId) ? this.files.get(patchId)?.path : undefined
   }
 
+  /**
+   * Takes back that the patch is whole (a chunk of it was found damaged), so that it is fetched
+   * again; its stored state follows once the download completes.
+   */
+  unverify(patchId: string): void {
+    this.#verified.delete(patchId)
+  }
+
   /** Patch ids held completely. */
   complete(): string[] {
     return [...this.files.values()].filter((f) => f.isComplete()).map((f) => f.patchId)
@@ -160,7 +168,6 @@ export class NodePatches {
     })
     this.#downloads.set(patchId, download)
     download.start()
-    download.gatherUntil(ctx.holders.discover(a))
     void download.finished
       .then(async (state) => {
         if (state !== 'complete') return

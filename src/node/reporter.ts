@@ -21,6 +21,12 @@
  * drops the oldest progress report first, then the oldest report a later one of the same patch
  * supersedes, and only then the oldest report. Failure reasons are cut to 4,096 characters.
  *
+ * A report the store cannot take (a full disk: the outbox lives on the node's data disk, like
+ * the patches) is kept in memory, without a sequence, and queued again later, oldest first,
+ * after a back-off like the sender's and with each new report; only once stored does it get its
+ * sequence and go out. These too are bounded by `maxPending`, progress replacing progress, and
+ * are lost if the process ends before the store takes them.
+ *
  * Writes are not synced to disk (the store's way): a power cut, unlike a crash, can take back
  * the latest ones, and a sequence handed out just before may be handed out again. The
  * coordinator then takes the second report with it for a duplicate and keeps the first.
@@ -121,6 +127,11 @@ export class StatusReporter {
   #sleeper: { wake: () => void; byReport: boolean } | undefined
   #failures = 0
   #outage = false
+  /** Reports the store did not take yet, oldest first, their sequence still 0. */
+  #unqueued: StatusReport[] = []
+  #requeue: NodeJS.Timeout | undefined
+  #storeFailures = 0
+  #stopped = false
 
   /** Throws InvalidStatusReportError for settings no report could carry, RangeError for limits. */
   constructor(opts: StatusReporterOptions) {
@@ -148,22 +159,35 @@ export class StatusReporter {
     return this.#outbox.length
   }
 
+  /** Reports kept in memory because the store could not take them yet. */
+  get unqueued(): number {
+    return this.#unqueued.length
+  }
+
   /** Loads the outbox (throws a WireDecodeError if the stored one is corrupt) and sends it. */
   async start(): Promise<void> {
     if (this.#running !== undefined) return
 
     await this.#load()
+    this.#stopped = false
     const abort = new AbortController()
     this.#running = { abort, loop: this.#run(abort.signal) }
     this.#opts.host.addEventListener('peer:connect', this.#onConnect)
     this.#log.info({ pending: this.pending, coordinator: this.#target() }, 'reporter started')
   }
 
-  /** Stops sending and waits for the store writes under way; reports made now still queue. */
+  /**
+   * Stops sending and waits for the store writes under way, after one last try to store the
+   * reports held in memory; reports made now still queue.
+   */
   async stop(): Promise<void> {
     const running = this.#running
     if (running === undefined) return
 
+    this.#stopped = true
+    clearTimeout(this.#requeue)
+    this.#requeue = undefined
+    await this.#queue()
     this.#running = undefined
     this.#opts.host.removeEventListener('peer:connect', this.#onConnect)
     running.abort.abort(new Error('reporter stopping'))
@@ -174,9 +198,10 @@ export class StatusReporter {
 
   /**
    * Queues a report of `patchId` durably and returns its sequence; it is sent in the background.
-   * Throws InvalidStatusReportError for fields the status protocol cannot carry.
+   * When the store cannot take it, it is kept in memory and queued later: undefined then. Throws
+   * InvalidStatusReportError for fields the status protocol cannot carry.
    */
-  async report(patchId: string, fields: ReportFields): Promise<number> {
+  async report(patchId: string, fields: ReportFields): Promise<number | undefined> {
     if (!STATES.has(fields.state)) fail(patchId, `field state "${fields.state}" is not a state`)
     for (const field of COUNTS) {
       const value = fields[field] ?? 0
@@ -187,26 +212,83 @@ export class StatusReporter {
     check(this.#build(patchId, fields, 1), patchId)
     await this.#load()
 
-    const sequence = await this.#change(async () => {
-      const report = this.#build(patchId, fields, this.#lastSequence + 1)
-      const next = this.#outbox.filter(
-        (r) => report.state !== PROGRESS || r.state !== PROGRESS || r.patchId !== patchId,
-      )
-      next.push(report)
-      const dropped = evict(next, this.#maxPending)
-      await this.#save(next, report.sequence)
-      this.#lastSequence = report.sequence
-      for (const r of dropped) {
-        const fields = { patch: r.patchId, sequence: r.sequence, state: r.state }
-        this.#log.warn(fields, 'outbox full: undelivered status report dropped')
-      }
-
-      return report.sequence
-    })
-    this.#log.trace({ patch: patchId, sequence, state: fields.state }, 'status report queued')
-    if (this.#sleeper?.byReport === true) this.#sleeper.wake()
+    const report = this.#build(patchId, fields, 0)
+    const unqueued = this.#unqueued.filter((r) => !replaces(report, r))
+    unqueued.push(report)
+    this.#dropped(evict(unqueued, this.#maxPending))
+    this.#unqueued = unqueued
+    const sequence = (await this.#queue()).get(report)
+    if (sequence !== undefined) {
+      this.#log.trace({ patch: patchId, sequence, state: fields.state }, 'status report queued')
+    }
 
     return sequence
+  }
+
+  /**
+   * Stores the reports held in memory in the outbox, oldest first, each with the next sequence.
+   * When the store fails they stay in memory and a later try is set. Resolves with the sequence
+   * each stored report got.
+   */
+  #queue(): Promise<Map<StatusReport, number>> {
+    return this.#change(async () => {
+      const taken = this.#unqueued
+      const numbered = new Map<StatusReport, number>()
+      if (taken.length === 0) return numbered
+
+      let next = this.#outbox
+      let last = this.#lastSequence
+      for (const held of taken) {
+        const report = { ...held, sequence: ++last }
+        next = next.filter((r) => !replaces(report, r))
+        next.push(report)
+        numbered.set(held, report.sequence)
+      }
+      const dropped = evict(next, this.#maxPending)
+      try {
+        await this.#save(next, last)
+      } catch (err) {
+        this.#storeFailed(err)
+        return new Map<StatusReport, number>()
+      }
+      this.#lastSequence = last
+      this.#unqueued = this.#unqueued.filter((r) => !numbered.has(r))
+      if (this.#storeFailures > 0) {
+        this.#log.info({ reports: numbered.size }, 'status reports held in memory now stored')
+      }
+      this.#storeFailures = 0
+      this.#dropped(dropped)
+      if (this.#sleeper?.byReport === true) this.#sleeper.wake()
+
+      return numbered
+    })
+  }
+
+  /** The store refused the outbox: keep the reports in memory and try again after a back-off. */
+  #storeFailed(err: unknown): void {
+    this.#storeFailures++
+    const fields = { unqueued: this.#unqueued.length, err }
+    if (this.#storeFailures === 1) {
+      this.#log.warn(fields, 'status report not queued: kept in memory, storing it again later')
+    } else {
+      this.#log.debug(fields, 'status report still not queued')
+    }
+    if (this.#stopped || this.#requeue !== undefined) return
+
+    const min = this.#opts.retryMinMs ?? 1000
+    const max = this.#opts.retryMaxMs ?? 60_000
+    const delay = Math.min(max, min * 2 ** Math.min(this.#storeFailures - 1, 30))
+    this.#requeue = setTimeout(() => {
+      this.#requeue = undefined
+      void this.#queue()
+    }, delay).unref()
+  }
+
+  #dropped(reports: readonly StatusReport[]): void {
+    for (const r of reports) {
+      const fields = { patch: r.patchId, sequence: r.sequence, state: r.state }
+      this.#log.warn(fields, 'outbox full: undelivered status report dropped')
+    }
   }
 
   readonly #onConnect = (evt: CustomEvent<PeerId>): void => {
@@ -383,6 +465,11 @@ export class StatusReporter {
 
     return run
   }
+}
+
+/** Whether `report`, newer, takes the place of `older`: progress of the same patch. */
+function replaces(report: StatusReport, older: StatusReport): boolean {
+  return report.state === PROGRESS && older.state === PROGRESS && older.patchId === report.patchId
 }
 
 /** Removes reports from `outbox` until at most `max` remain; returns the removed ones. */

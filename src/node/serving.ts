@@ -1,10 +1,11 @@
 /**
  * What a node serves: only chunks of its own patch files that are held (verified and durably
- * written), never those of a revoked patch, with upload budget taken before sending to a peer of
+ * written) and still match their hash when read back, never those of a revoked patch, with upload budget taken before sending to a peer of
  * another site. Bytes sent are counted by destination (own site or WAN).
  */
 import type { PeerId } from '@libp2p/interface'
 import type { ChunkSource } from '../mesh/chunk-protocol.ts'
+import { ChunkMismatchError, verifyChunk } from '../manifest/index.ts'
 import type { PeerDirectory } from '../mesh/peers.ts'
 import type { TokenBucket } from '../mesh/rate-limit.ts'
 import type { PatchFile } from '../store/patch-file.ts'
@@ -18,6 +19,8 @@ export interface ServingContext {
   revoked(patchId: string): boolean
   wanUp: TokenBucket
   events: NodeEvents
+  /** A held chunk read back from disk did not match its hash; it is no longer held. */
+  onCorrupt(patchId: string, index: number): void
 }
 
 export class ChunkServing implements ChunkSource {
@@ -34,7 +37,20 @@ export class ChunkServing implements ChunkSource {
     const file = this.#ctx.files.get(patchId)
     if (file === undefined || index >= file.held.length || !file.held.get(index)) return 'not-found'
 
-    return await file.readChunk(index)
+    const data = await file.readChunk(index)
+    // Checked again on every read: a disk error or a stray write into the data file must never
+    // reach a peer (which would ban this node) nor go unnoticed here.
+    try {
+      verifyChunk(file.manifest, index, data)
+    } catch (err) {
+      if (!(err instanceof ChunkMismatchError)) throw err
+      await file.forgetChunk(index)
+      this.#ctx.events.publish('chunk_corrupt', { patchId, index, path: file.path })
+      this.#ctx.onCorrupt(patchId, index)
+      return 'not-found'
+    }
+
+    return data
   }
 
   async uploadBudget(peer: PeerId, bytes: number, signal: AbortSignal): Promise<void> {

@@ -1,13 +1,21 @@
 /**
  * What a node checks before it trusts a file offline: the bundle's announcement against its
  * enrolled root (following any root rotations the bundle carries), the manifest against the
- * announcement, and every byte of the file against the manifest.
+ * announcement, that the publisher has not revoked the patch (a signed revocation in the bundle),
+ * and every byte of the file against the manifest.
  */
 import { bundlePaths, readBundle } from '../authority/bundle.ts'
+import { readRevocation } from '../authority/revoke.ts'
 import { naming } from '../util/files.ts'
 import { verifyFile } from '../manifest/index.ts'
 import type { ProgressFn } from '../manifest/index.ts'
-import { checkManifest, checkRecord, followRoots, loadAnchor } from '../trust/index.ts'
+import {
+  checkManifest,
+  checkRecord,
+  followRoots,
+  loadAnchor,
+  PatchRevokedError,
+} from '../trust/index.ts'
 import type { Announcement, Manifest } from '../wire/records.ts'
 
 export interface VerifyBundleOptions {
@@ -43,6 +51,20 @@ export async function verifyAgainstBundle(opts: VerifyBundleOptions): Promise<Ve
     }),
   )
   const manifest = await naming(paths.manifest, () => checkManifest(record, bundle.manifest))
+  // A revocation in the bundle must verify like the announcement; a damaged one is an error,
+  // never a reason to call the patch good.
+  const revocation = await readRevocation(opts.bundleDir)
+  if (revocation !== undefined) {
+    const revoked = await naming(paths.revocation, () =>
+      checkRecord('revocation', revocation, root, {
+        nowMs: opts.nowMs ?? Date.now(),
+        clockSkewMs: opts.clockSkewMs,
+      }),
+    )
+    if (revoked.record.patchId === record.patchId) {
+      throw new PatchRevokedError(record.patchId, revoked.record.reason)
+    }
+  }
   await verifyFile(opts.file, manifest, { onProgress: opts.onProgress })
 
   return { announcement: record, manifest, rootVersion: root.root.version }

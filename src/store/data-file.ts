@@ -191,6 +191,18 @@ export class DataFile {
     await this.#handle.close()
   }
 
+  /** See {@link PatchFile.forgetChunk}. */
+  async forget(index: number): Promise<void> {
+    await this.#run(async () => {
+      if (!this.held.get(index)) return
+
+      // The mark goes first: a node killed between the two fetches the chunk again at its next
+      // start, which is what it must do anyway.
+      await this.#marks.unmark(this.patchId, index)
+      this.held.clear(index)
+    })
+  }
+
   /** Fills `buf` with `length` bytes from `offset`; running out means the file changed. */
   async #readAt(buf: Buffer, offset: number, length: number, index?: number): Promise<Buffer> {
     let done = 0

@@ -48,6 +48,11 @@ export class HeldMarks {
     )
   }
 
+  /** Drops the mark of one chunk (its bytes on disk turned out not to be the chunk). */
+  async unmark(patchId: string, index: number): Promise<void> {
+    await this.#db.del(heldKey(patchId, index))
+  }
+
   /** Drops every mark of `patchId`. */
   async clear(patchId: string): Promise<void> {
     await this.#db.clear(heldRange(patchId))

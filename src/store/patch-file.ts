@@ -104,6 +104,15 @@ export class PatchFile {
     return await this.#file.read(index)
   }
 
+  /**
+   * Stops holding chunk `index`: its bytes on disk were found not to be the chunk (a disk error,
+   * or someone wrote into the data file). It is no longer served and is fetched again.
+   */
+  async forgetChunk(index: number): Promise<void> {
+    this.#check()
+    await this.#file.forget(index)
+  }
+
   /** Closes this handle; the file closes with the last handle. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return

@@ -150,6 +150,19 @@ export class ManifestMismatchError extends TrustError {
   }
 }
 
+/** A patch its publisher revoked: it verifies, but must not be installed. */
+export class PatchRevokedError extends TrustError {
+  override readonly name = 'PatchRevokedError'
+  readonly patchId: string
+  readonly reason: string
+
+  constructor(patchId: string, reason: string) {
+    super('revocation', `patch ${patchId} was revoked by its publisher: ${reason}`, false)
+    this.patchId = patchId
+    this.reason = reason
+  }
+}
+
 /** A root whose content is inconsistent (a key id that is not its key's hash, a missing role). */
 export class InvalidRootError extends TrustError {
   override readonly name = 'InvalidRootError'

@@ -85,6 +85,33 @@ describe('patchmesh publish and verify', () => {
     assert.equal(verify('patch.bin', 'm').json().error.name, 'ManifestMismatchError')
   })
 
+  it('exits 1 naming the reason when the publisher revoked the patch', () => {
+    const publish = ['publish', 'patch.bin', '--name', 'rv', '--version', '1', '--out', 'rv']
+    assert.equal(patchmesh(work, ...publish).code, 0)
+    const revoked = patchmesh(work, 'revoke', 'rv', '--keys', 'keys', '--reason', 'CVE-2026-1')
+    assert.equal(revoked.code, 0, revoked.stderr)
+    const r = verify('patch.bin', 'rv')
+
+    assert.equal(r.code, 1)
+    assert.equal(r.json().error.name, 'PatchRevokedError')
+    assert.match(r.json().error.message, /CVE-2026-1/)
+  })
+
+  it('exits 1 when the revocation in the bundle is damaged, rather than ignoring it', async () => {
+    const publish = ['publish', 'patch.bin', '--name', 'rd', '--version', '1', '--out', 'rd']
+    assert.equal(patchmesh(work, ...publish).code, 0)
+    assert.equal(patchmesh(work, 'revoke', 'rd', '--keys', 'keys', '--reason', 'bad').code, 0)
+    const path = join(work, 'rd/revocation.signed')
+    const bytes = await readFile(path)
+    bytes[bytes.length - 1] ^= 0x01
+    await writeFile(path, bytes)
+    const r = verify('patch.bin', 'rd')
+
+    assert.equal(r.code, 1)
+    assert.equal(r.json().error.name, 'BadSignatureError')
+    assert.match(r.json().error.message, /revocation/)
+  })
+
   it('exits 1 with a decode error when the announcement file is damaged', async () => {
     assert.equal(
       patchmesh(work, 'publish', 'patch.bin', '--name', 'd', '--version', '1', '--out', 'd').code,

@@ -171,8 +171,16 @@ describe('a download with a malicious peer at its own site', () => {
       [],
       'a peer that is merely slow is not accused of bad chunks',
     )
-    assert.ok(run.penalised.some((e) => e.peer === rogueId && e.action === 'disconnect'))
-    assert.ok(run.disconnected.has(rogueId), 'the victim hung up on the rogue')
+    // Its back-off after the stalled round keeps it out of the download; if the download is still
+    // running when the back-off ends and it stalls again, it is hung up on. Which of the two
+    // comes first depends on how fast the origin delivers meanwhile.
+    const asked = run.rogue.requests.length
+    const hungUp = run.penalised.some((e) => e.peer === rogueId && e.action === 'disconnect')
+    assert.ok(
+      hungUp || asked <= stalled.length,
+      `the rogue was asked ${asked} times after it stalled`,
+    )
+    if (hungUp) assert.ok(run.disconnected.has(rogueId), 'the victim hung up on the rogue')
     assert.ok(
       run.rogue.requests.length < patch.chunkCount / 2,
       `the rogue was asked for ${run.rogue.requests.length} chunks of ${patch.chunkCount}`,

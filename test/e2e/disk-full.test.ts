@@ -14,7 +14,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Authority } from '../../src/authority/authority.ts'
 import type { NodeEventMap } from '../../src/node/events.ts'
 import { PatchNode } from '../../src/node/node.ts'
-import type { PatchNodeOptions } from '../../src/node/node.ts'
+import type { PatchNodeOptions, PatchStep } from '../../src/node/node.ts'
 import {
   LOOPBACK,
   nextEvent,
@@ -93,14 +93,16 @@ function nodeOn(disk: FullDisk, opts: Partial<PatchNodeOptions> = {}) {
     // These tests are about the download alone: fetch on announcement, without approvals.
     prefetch: true,
     log: silent,
+    onStep: (step) => steps.push(step),
     ...opts,
   })
+  const steps: PatchStep[] = []
   const diskFull: Array<NodeEventMap['disk_full']> = []
   const completed: Array<NodeEventMap['patch_complete']> = []
   node.events.on('disk_full', (e) => diskFull.push(e))
   node.events.on('patch_complete', (e) => completed.push(e))
 
-  return { node, diskFull, completed }
+  return { node, diskFull, completed, steps }
 }
 
 /** Frees the disk and checks the same node completes the patch, byte for byte. */
@@ -145,8 +147,39 @@ describe('a node whose disk fills up during a download', { skip }, () => {
     assert.notEqual(node.download(disk.patch.patchId)?.state, 'complete')
   })
 
+  it('reports the pause as downloading with the reason "disk full: <data file>", once per stall', async () => {
+    const { node, steps, diskFull } = victim
+    // More retries that fail again: none may report the same stall again.
+    for (let i = diskFull.length; i < 4; i++) {
+      await nextEvent(node.events, 'disk_full', `disk_full #${i + 1}`, () => true, WAIT_MS)
+    }
+    const shown = steps.map((s) => [s.state, s.reason, s.chunksHeld])
+
+    const last = steps.at(-1)
+    assert.equal(last?.state, 'downloading', JSON.stringify(shown))
+    assert.equal(last.reason, `disk full: ${diskFull[0].path}`)
+    assert.equal(last.patchId, disk.patch.patchId)
+    assert.ok(diskFull[0].path.startsWith(disk.mountPoint), diskFull[0].path)
+    const repeats = steps.filter(
+      (s, i) => i > 0 && s.reason !== '' && s.reason === steps[i - 1].reason,
+    )
+    assert.deepEqual(repeats, [], JSON.stringify(shown))
+    assert.ok(steps.filter((s) => s.reason !== '').length < diskFull.length, JSON.stringify(shown))
+  })
+
   it('completes on the same running node once space is freed', async () => {
     await freeAndComplete(disk, victim.node)
+  })
+
+  it('reports progress without the reason once the download moves again', () => {
+    const { steps } = victim
+    const at = steps.findIndex((s) => s.reason.startsWith('disk full'))
+    const after = steps.slice(at + 1)
+
+    assert.ok(
+      after.some((s) => s.state === 'downloading' && s.reason === ''),
+      JSON.stringify(after.map((s) => [s.state, s.reason])),
+    )
   })
 })
 

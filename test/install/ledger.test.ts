@@ -20,6 +20,9 @@ const OUTCOME: InstallOutcome = {
   finishedAtMs: 2_000,
 }
 
+const FINISHED = { state: 'finished', outcome: OUTCOME, attempt: 1, newestApprovalMs: 0 }
+const FAILED: InstallOutcome = { ...OUTCOME, ok: false, exitCode: 3, reason: 'exit 3' }
+
 /** An in-memory store; `failPuts` makes that many writes fail. */
 function memoryStore(): KeyValueStore & { values: Map<string, Uint8Array>; failPuts: number } {
   const values = new Map<string, Uint8Array>()
@@ -51,9 +54,9 @@ describe('install ledger', () => {
     const ledger = createInstallLedger(memoryStore(), { now: () => 1_000 })
     await ledger.begin(A)
 
-    assert.deepEqual(await ledger.get(A), { state: 'running', startedAtMs: 1_000 })
+    assert.deepEqual(await ledger.get(A), { state: 'running', startedAtMs: 1_000, attempt: 1 })
     await ledger.finish(A, OUTCOME)
-    assert.deepEqual(await ledger.get(A), { state: 'finished', outcome: OUTCOME })
+    assert.deepEqual(await ledger.get(A), FINISHED)
   })
 
   it('runs an install once: begin after begin or finish throws', async () => {
@@ -103,7 +106,7 @@ describe('install ledger', () => {
     await assert.rejects(ledger.finish(A, OUTCOME), /disk on fire/)
     assert.equal((await ledger.get(A))?.state, 'running')
     await ledger.finish(A, OUTCOME)
-    assert.deepEqual(await ledger.get(A), { state: 'finished', outcome: OUTCOME })
+    assert.deepEqual(await ledger.get(A), FINISHED)
   })
 
   it('releases a begin whose write failed', async () => {
@@ -114,6 +117,67 @@ describe('install ledger', () => {
     await assert.rejects(ledger.begin(A), /disk on fire/)
     assert.equal(await ledger.get(A), undefined)
     await ledger.begin(A)
+  })
+
+  it('keeps with a failure the newest approval known when it failed', async () => {
+    const ledger = createInstallLedger(memoryStore())
+    await ledger.begin(A, { newestApprovalMs: 100 })
+    await ledger.finish(A, FAILED, { newestApprovalMs: 150 })
+
+    assert.deepEqual(await ledger.get(A), {
+      state: 'finished',
+      outcome: FAILED,
+      attempt: 1,
+      newestApprovalMs: 150,
+    })
+  })
+
+  it('begins a failed install again only when asked for a retry, as its next attempt', async () => {
+    const ledger = createInstallLedger(memoryStore(), { now: () => 7_000 })
+    await ledger.begin(A, { newestApprovalMs: 100 })
+    await ledger.finish(A, FAILED)
+
+    await assert.rejects(ledger.begin(A), { name: 'InstallAlreadyBegunError', state: 'finished' })
+    await ledger.begin(A, { retry: true, newestApprovalMs: 200 })
+    assert.deepEqual(await ledger.get(A), { state: 'running', startedAtMs: 7_000, attempt: 2 })
+    await ledger.finish(A, FAILED)
+    const entry = await ledger.get(A)
+    assert.equal(entry?.state === 'finished' && entry.attempt, 2)
+    assert.equal(entry?.state === 'finished' && entry.newestApprovalMs, 200)
+  })
+
+  it('never begins a succeeded install again, retry or not', async () => {
+    const ledger = createInstallLedger(memoryStore())
+    await ledger.begin(A)
+    await ledger.finish(A, OUTCOME)
+
+    await assert.rejects(ledger.begin(A, { retry: true }), {
+      name: 'InstallAlreadyBegunError',
+      state: 'finished',
+    })
+  })
+
+  it('refuses a retry of an install still running', async () => {
+    const ledger = createInstallLedger(memoryStore())
+    await ledger.begin(A)
+
+    await assert.rejects(ledger.begin(A, { retry: true }), {
+      name: 'InstallAlreadyBegunError',
+      state: 'running',
+    })
+  })
+
+  it('reads an entry stored before attempts were kept as attempt 1, failed when it finished', async () => {
+    const store = memoryStore()
+    const old = { v: 1, state: 'finished', outcome: FAILED }
+    store.values.set(`install/${A}`, new TextEncoder().encode(JSON.stringify(old)))
+
+    assert.deepEqual(await createInstallLedger(store).get(A), {
+      state: 'finished',
+      outcome: FAILED,
+      attempt: 1,
+      newestApprovalMs: FAILED.finishedAtMs,
+    })
   })
 
   it('rejects an unreadable entry by name', async () => {
@@ -145,14 +209,14 @@ describe('install ledger over the node store', () => {
     const second = await open()
     try {
       const reopened = createInstallLedger(second)
-      assert.deepEqual(await reopened.get(A), { state: 'finished', outcome: OUTCOME })
+      assert.deepEqual(await reopened.get(A), FINISHED)
       await assert.rejects(reopened.begin(A), { state: 'finished' })
     } finally {
       await second.close()
     }
   })
 
-  it('reports an install the process died in as interrupted, and never runs it again', async () => {
+  it('reports an install the process died in as interrupted, and never runs it again unasked', async () => {
     const first = await open()
     await createInstallLedger(first, { now: () => 5_000 }).begin(B)
     await first.close() // no finish: the process died mid-install
@@ -171,6 +235,29 @@ describe('install ledger over the node store', () => {
         state: 'interrupted',
       })
       await assert.rejects(reopened.finish(B, OUTCOME), { name: 'InstallNotBegunError' })
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('begins an interrupted install again on a retry, keeping the approval it began under', async () => {
+    const patch = 'c'.repeat(32)
+    const first = await open()
+    await createInstallLedger(first, { now: () => 5_000 }).begin(patch, { newestApprovalMs: 40 })
+    await first.close() // no finish: the process died mid-install
+
+    const second = await open()
+    try {
+      const reopened = createInstallLedger(second, { now: () => 9_000 })
+      const entry = await reopened.get(patch)
+      assert.equal(entry?.state === 'finished' && entry.newestApprovalMs, 40)
+
+      await reopened.begin(patch, { retry: true, newestApprovalMs: 60 })
+      assert.deepEqual(await reopened.get(patch), {
+        state: 'running',
+        startedAtMs: 9_000,
+        attempt: 2,
+      })
     } finally {
       await second.close()
     }

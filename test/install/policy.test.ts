@@ -9,6 +9,14 @@ const EVERY_DAY = 0x7f
 /** Every day 02:00-04:00: closed at NOW (noon). */
 const NIGHTLY = [{ days: EVERY_DAY, startMinute: 120, durationMinutes: 120 }]
 const TONIGHT = at('2025-06-05T02:00Z')
+/** Failed while the default approval (issued NOW - DAY) was the newest one the node knew. */
+const FAILED_UNDER_FIRST = {
+  ok: false,
+  reason: 'command exited with code 3',
+  newestApprovalMs: NOW - DAY,
+}
+/** The operator's answer to the failure: ring canary approved again, an hour ago. */
+const RE_APPROVAL = approval({ sequence: 2, issuedAtMs: NOW - HOUR })
 
 interface Case {
   name: string
@@ -19,6 +27,8 @@ interface Case {
   nextWindowStartMs?: number
   /** A fragment of the reason. */
   reason?: RegExp
+  /** The decision retries a failed install. Default false. */
+  retry?: boolean
 }
 
 const cases: Case[] = [
@@ -43,6 +53,79 @@ const cases: Case[] = [
     input: { outcome: { ok: false, reason: 'interrupted' } },
     state: 'failed',
     reason: /^interrupted$/,
+  },
+  {
+    name: 'a failed install stands under the approvals known when it failed',
+    input: { outcome: FAILED_UNDER_FIRST },
+    state: 'failed',
+    reason: /^command exited with code 3$/,
+  },
+  {
+    name: 'an approval for the node issued after the failure retries it once more',
+    input: { outcome: FAILED_UNDER_FIRST, approvals: [approval(), RE_APPROVAL] },
+    state: 'install-now',
+    approval: 1,
+    retry: true,
+    reason: /^retrying after a new approval; approved for ring canary/,
+  },
+  {
+    name: 'a group approval issued after the failure retries it too',
+    input: {
+      outcome: FAILED_UNDER_FIRST,
+      approvals: [approval(), approval({ ring: '', group: 'lab', issuedAtMs: NOW - HOUR })],
+    },
+    state: 'install-now',
+    approval: 1,
+    retry: true,
+  },
+  {
+    name: 'an approval after the failure for another ring does not retry it',
+    input: {
+      outcome: FAILED_UNDER_FIRST,
+      approvals: [approval(), approval({ ring: 'broad', issuedAtMs: NOW - HOUR })],
+    },
+    state: 'failed',
+  },
+  {
+    name: "a retry keeps to the new approval's window, not the old approval's any time",
+    input: {
+      outcome: FAILED_UNDER_FIRST,
+      approvals: [approval({ ring: '', group: 'lab' }), { ...RE_APPROVAL, windows: NIGHTLY }],
+    },
+    state: 'waiting-window',
+    approval: 1,
+    retry: true,
+    nextWindowStartMs: TONIGHT,
+  },
+  {
+    name: 'a new approval set aside by a later halt does not retry the failure',
+    input: {
+      outcome: FAILED_UNDER_FIRST,
+      approvals: [approval(), RE_APPROVAL],
+      halts: [halt({ issuedAtMs: NOW - HOUR + 1 })],
+    },
+    state: 'failed',
+  },
+  {
+    name: 'an expired new approval does not retry the failure',
+    input: {
+      outcome: FAILED_UNDER_FIRST,
+      approvals: [approval(), { ...RE_APPROVAL, expiresAtMs: NOW - 1 }],
+    },
+    state: 'failed',
+  },
+  {
+    name: 'a failure with no record of the approvals it knew stands, new approvals or not',
+    input: { outcome: { ok: false, reason: 'interrupted' }, approvals: [RE_APPROVAL] },
+    state: 'failed',
+  },
+  {
+    name: 'a success is final even after a newer approval',
+    input: {
+      outcome: { ok: true, reason: 'command succeeded', newestApprovalMs: NOW - DAY },
+      approvals: [approval(), RE_APPROVAL],
+    },
+    state: 'installed',
   },
   {
     name: 'an approval before the announcement waits for it',
@@ -284,6 +367,7 @@ describe('install policy', () => {
       assert.equal(decision.state, c.state, decision.reason)
       if (c.approval !== undefined) assert.equal(decision.approval, full.approvals[c.approval])
       assert.equal(decision.nextWindowStartMs, c.nextWindowStartMs)
+      assert.equal(decision.retry === true, c.retry === true, 'retry')
       if (c.reason !== undefined) assert.match(decision.reason, c.reason)
     })
   }

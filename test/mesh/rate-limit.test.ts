@@ -151,7 +151,7 @@ describe('mbitToBytesPerSecond', () => {
     { mbit: 100, bytes: 12_500_000 },
     { mbit: 0.5, bytes: 62_500 },
     { mbit: 0, bytes: Number.POSITIVE_INFINITY },
-    { mbit: -1, bytes: Number.POSITIVE_INFINITY },
+    { mbit: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY },
     { mbit: undefined, bytes: Number.POSITIVE_INFINITY },
   ]
   for (const { mbit, bytes } of cases) {
@@ -159,4 +159,32 @@ describe('mbitToBytesPerSecond', () => {
       assert.equal(mbitToBytesPerSecond(mbit), bytes)
     })
   }
+
+  for (const mbit of [Number.NaN, -1, -0.5]) {
+    it(`refuses ${mbit} Mbit/s with an InvalidRateError instead of meaning no limit`, () => {
+      assert.throws(() => mbitToBytesPerSecond(mbit), { name: 'InvalidRateError' })
+    })
+  }
+})
+
+describe('TokenBucket rates', () => {
+  for (const rate of [Number.NaN, -1]) {
+    it(`refuses a rate of ${rate} with an InvalidRateError`, () => {
+      assert.throws(() => new TokenBucket(rate, undefined, fakeClock().now), {
+        name: 'InvalidRateError',
+      })
+    })
+  }
+
+  for (const burst of [Number.NaN, 0, -5]) {
+    it(`refuses a burst of ${burst} with an InvalidRateError`, () => {
+      assert.throws(() => new TokenBucket(1000, burst, fakeClock().now), {
+        name: 'InvalidRateError',
+      })
+    })
+  }
+
+  it('takes a rate of 0 for no limit, as documented', () => {
+    assert.equal(new TokenBucket(0, undefined, fakeClock().now).unlimited, true)
+  })
 })

@@ -212,7 +212,7 @@ describe('InstallController', () => {
     assert.deepEqual(states(h), ['installing', 'installed'])
   })
 
-  it('reports a failing install command as failed with its exit code, and never retries it', async () => {
+  it('reports a failing install command as failed with its exit code, and does not retry it on its own', async () => {
     const h = harness({ kind: 'command', command: 'sh', args: ['-c', 'echo broken; exit 3'] })
     await announce()
     await approve()
@@ -222,6 +222,79 @@ describe('InstallController', () => {
 
     assert.deepEqual(states(h), ['installing', 'failed'])
     assert.match(h.steps[1].reason, /3/)
+  })
+
+  /** A command that appends a line to DIR/runs per run and fails unless DIR/fixed exists. */
+  function countedCommand(): InstallAction {
+    const script = `echo run >> "${join(dir, 'runs')}"; test -e "${join(dir, 'fixed')}"`
+
+    return { kind: 'command', command: 'sh', args: ['-c', script] }
+  }
+  const runs = async () =>
+    (await readFile(join(dir, 'runs'), 'utf8').catch(() => '')).split('\n').filter(Boolean).length
+
+  it('retries a failed install once on an approval issued after the failure, as a new installing step', async () => {
+    const h = harness(countedCommand())
+    await announce()
+    await approve({ issuedAtMs: T0 })
+    await h.downloaded()
+    assert.deepEqual(states(h), ['installing', 'failed'])
+
+    await approve({ issuedAtMs: T0 + HOUR / 2, sequence: 2 })
+    await h.controller.evaluate(PATCH)
+
+    assert.deepEqual(states(h), ['installing', 'failed', 'installing', 'failed'])
+    assert.match(h.steps[2].reason, /^retrying after a new approval; approved for ring canary/)
+    assert.equal(await runs(), 2)
+  })
+
+  it('does not retry a failed install again without yet another approval', async () => {
+    const h = harness(countedCommand())
+    await announce()
+    await approve({ issuedAtMs: T0 })
+    await h.downloaded()
+    await approve({ issuedAtMs: T0 + HOUR / 2, sequence: 2 })
+    await h.controller.evaluate(PATCH)
+
+    for (let i = 0; i < 3; i++) await h.controller.evaluate(PATCH)
+    h.clock.now += DAY
+    await h.controller.evaluate(PATCH)
+
+    assert.equal(await runs(), 2)
+    assert.deepEqual(states(h), ['installing', 'failed', 'installing', 'failed'])
+  })
+
+  it('installs on a retry, and then never again, whatever approvals follow', async () => {
+    const h = harness(countedCommand())
+    await announce()
+    await approve({ issuedAtMs: T0 })
+    await h.downloaded()
+    await writeFile(join(dir, 'fixed'), '')
+
+    await approve({ ring: '', group: 'tills', issuedAtMs: T0 + HOUR / 2 })
+    await h.controller.evaluate(PATCH)
+    await approve({ issuedAtMs: T0 + HOUR / 2 + 1, sequence: 2 })
+    await h.controller.evaluate(PATCH)
+
+    assert.deepEqual(states(h), ['installing', 'failed', 'installing', 'installed'])
+    assert.equal(await runs(), 2)
+  })
+
+  it('retries an install that failed before a restart once a later approval arrives', async () => {
+    const first = harness(countedCommand())
+    await announce()
+    await approve({ issuedAtMs: T0 })
+    await first.downloaded()
+    await first.controller.stop()
+
+    const second = harness(countedCommand())
+    await second.downloaded()
+    assert.deepEqual(states(second), ['failed'])
+    await approve({ issuedAtMs: T0 + HOUR / 2, sequence: 2 })
+    await second.controller.evaluate(PATCH)
+
+    assert.deepEqual(states(second), ['failed', 'installing', 'failed'])
+    assert.equal(await runs(), 2)
   })
 
   it('kills an install command that hangs past its time-out and reports it failed', async () => {

@@ -300,6 +300,68 @@ describe('StatusReporter', () => {
     assert.equal(lines.filter((l) => l.startsWith('outbox full')).length, 2)
   })
 
+  /** The node store, whose writes fail with ENOSPC while `full` is set. */
+  function fullDisk(): StatusReporterOptions['store'] & { full: boolean; writes: number } {
+    const disk = {
+      full: true,
+      writes: 0,
+      getValue: (key: string) => store.getValue(key),
+      putValue: (key: string, value: Uint8Array) => {
+        disk.writes++
+        if (!disk.full) return store.putValue(key, value)
+        const err = Object.assign(new Error('IO error: No space left on device'), {
+          code: 'ENOSPC',
+        })
+
+        return Promise.reject(err)
+      },
+    }
+
+    return disk
+  }
+
+  it('keeps a report the store cannot take in memory, and queues and sends it once it can', async () => {
+    await coordinator.serve()
+    const disk = fullDisk()
+    const { lines, log } = capture()
+    const r = reporter({ store: disk, log })
+    await r.start()
+
+    assert.equal(
+      await r.report(PATCH, { state: 'downloading', reason: 'disk full: /d' }),
+      undefined,
+    )
+    assert.equal(await r.report(PATCH, { state: 'failed', reason: 'exit 3' }), undefined)
+    assert.deepEqual([r.unqueued, r.pending], [2, 0])
+    await until(() => disk.writes >= 3, 'the store tried again on its own')
+    assert.equal(lines.filter((l) => l.startsWith('status report not queued')).length, 1)
+
+    disk.full = false
+    await until(() => r.unqueued === 0 && r.pending === 0, 'stored and delivered')
+    assert.deepEqual(
+      coordinator.recorded.map((rep) => [rep.sequence, rep.state, rep.reason]),
+      [
+        [1, 'downloading', 'disk full: /d'],
+        [2, 'failed', 'exit 3'],
+      ],
+    )
+  })
+
+  it('stores held reports before a newer one, so sequences keep the order they were made in', async () => {
+    const disk = fullDisk()
+    const r = reporter({ store: disk, coordinator: () => undefined, retryMinMs: 60_000 })
+    await r.start()
+    await r.report(PATCH, { state: 'announced' })
+    await r.report(PATCH, { state: 'downloading', chunksHeld: 1, chunkCount: 4 })
+    await r.report(PATCH, { state: 'downloading', chunksHeld: 2, chunkCount: 4 })
+
+    disk.full = false
+    const sequence = await r.report(PATCH, { state: 'downloaded' })
+
+    assert.equal(sequence, 3, 'announced 1, the latest progress 2, downloaded 3')
+    assert.deepEqual([r.unqueued, r.pending], [0, 3])
+  })
+
   it('refuses fields no report could carry, naming them, and queues nothing', async () => {
     const r = reporter({ coordinator: () => undefined })
     const bad: Array<[string, Parameters<StatusReporter['report']>[1], RegExp]> = [

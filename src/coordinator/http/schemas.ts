@@ -110,6 +110,23 @@ const countSummary = {
       items: object({ nodeId: string, ring: string, site: string, reason: string, atMs: integer }),
     },
   }),
+  stalled: {
+    ...object({
+      count: integer,
+      recent: {
+        type: 'array',
+        items: object({
+          nodeId: string,
+          ring: string,
+          site: string,
+          state: string,
+          reason: string,
+          atMs: integer,
+        }),
+      },
+    }),
+    description: 'nodes not failed whose latest report says what holds them up (e.g. a full disk)',
+  },
   bytes: object({
     ownSite: integer,
     otherSites: integer,

@@ -22,6 +22,8 @@ export {
   type CountSummary,
   type FailureEntry,
   type FailureSummary,
+  type StalledEntry,
+  type StalledSummary,
   type RingSummary,
   type RolloutSummary,
   type SiteSummary,

@@ -89,9 +89,19 @@ export function nextRecord(
       otherSites: report.bytesOtherSites ?? 0,
       origin: report.bytesOrigin ?? 0,
     },
-    reason: state === 'failed' ? (report.reason ?? '') : undefined,
+    reason: reasonOf(state, report.reason),
     reportedAtMs: report.timeMs,
     receivedAtMs,
     stateSinceMs: sameState ? previous.stateSinceMs : receivedAtMs,
   }
+}
+
+/**
+ * A failed node keeps its reason ('' when it gave none). Another state keeps one only when the
+ * report carries it: a node saying what holds it up, such as a download paused on a full disk.
+ */
+function reasonOf(state: NodeState, reason: string | undefined): string | undefined {
+  if (state === 'failed') return reason ?? ''
+
+  return reason === undefined || reason === '' ? undefined : reason
 }

@@ -38,6 +38,17 @@ export interface FailureSummary {
   readonly recent: readonly FailureEntry[]
 }
 
+/** A node held up without failing: its latest report gives a reason, e.g. "disk full: <path>". */
+export interface StalledEntry extends FailureEntry {
+  readonly state: NodeState
+}
+
+export interface StalledSummary {
+  readonly count: number
+  /** The most recently reported, newest first; as many as {@link SummaryOptions.recentFailures}. */
+  readonly recent: readonly StalledEntry[]
+}
+
 export interface ByteSummary extends SourceBytes {
   /** Bytes that crossed a WAN link: from other sites and from the origin. */
   readonly wan: number
@@ -61,6 +72,8 @@ export interface CountSummary {
    */
   readonly installedShare: number
   readonly failures: FailureSummary
+  /** Nodes not failed whose latest report says what holds them up. */
+  readonly stalled: StalledSummary
   readonly bytes: ByteSummary
 }
 
@@ -150,6 +163,7 @@ function countOf(
   const byState = Object.fromEntries(NODE_STATES.map((s) => [s, 0])) as Record<NodeState, number>
   const byReason: Record<string, number> = {}
   const failed: NodeRecord[] = []
+  const stalled: NodeRecord[] = []
   let ownSite = 0
   let otherSites = 0
   let origin = 0
@@ -161,6 +175,8 @@ function countOf(
       failed.push(node)
       const reason = node.reason ?? ''
       byReason[reason] = (byReason[reason] ?? 0) + 1
+    } else if (node.reason !== undefined && node.reason !== '') {
+      stalled.push(node)
     }
     const { bytes } = node
     ownSite += bytes.ownSite
@@ -171,6 +187,7 @@ function countOf(
 
   const wan = otherSites + origin
   failed.sort((a, b) => b.stateSinceMs - a.stateSinceMs || compare(a.nodeId, b.nodeId))
+  stalled.sort((a, b) => b.receivedAtMs - a.receivedAtMs || compare(a.nodeId, b.nodeId))
 
   return {
     nodes: nodes.length,
@@ -185,6 +202,17 @@ function countOf(
         site: node.site,
         reason: node.reason ?? '',
         atMs: node.stateSinceMs,
+      })),
+    },
+    stalled: {
+      count: stalled.length,
+      recent: stalled.slice(0, recent).map((node) => ({
+        nodeId: node.nodeId,
+        ring: node.ring,
+        site: node.site,
+        state: node.state,
+        reason: node.reason ?? '',
+        atMs: node.receivedAtMs,
       })),
     },
     bytes: { ownSite, otherSites, origin, wan, savedWan: wouldPull - wan },

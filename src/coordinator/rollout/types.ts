@@ -43,7 +43,10 @@ export interface NodeReport {
   readonly bytesOwnSite?: number
   readonly bytesOtherSites?: number
   readonly bytesOrigin?: number
-  /** Why the node failed; kept only with state `failed`. */
+  /**
+   * Why the node failed, or, in another state, what holds it up (e.g. "disk full: <path>" while
+   * downloading); '' for none.
+   */
   readonly reason?: string
   /** Per-node counter: of two reports from one node, the higher sequence wins. */
   readonly sequence: number
@@ -64,7 +67,10 @@ export interface NodeRecord {
   readonly chunksHeld: number
   readonly chunkCount: number
   readonly bytes: SourceBytes
-  /** The failure reason ('' when the node gave none); undefined unless the state is `failed`. */
+  /**
+   * The failure reason ('' when the node gave none) with state `failed`; in another state what
+   * holds the node up, as its latest report says, or undefined when it says nothing.
+   */
   readonly reason: string | undefined
   /** The node's clock at its latest report. Shown to operators only: node clocks drift. */
   readonly reportedAtMs: number

@@ -71,10 +71,19 @@ describe('rollout reports', () => {
 
   it('keeps a failure reason only while the node is failed', () => {
     const model = rollout()
-    model.record(report('n1', 'failed', { sequence: 1, reason: 'disk full' }), 0)
-    assert.equal(model.node('n1')?.reason, 'disk full')
+    model.record(report('n1', 'failed', { sequence: 1, reason: 'exit 3' }), 0)
+    assert.equal(model.node('n1')?.reason, 'exit 3')
 
-    model.record(report('n1', 'downloading', { sequence: 2, reason: 'stale text' }), 1)
+    model.record(report('n1', 'installing', { sequence: 2 }), 1)
+    assert.equal(model.node('n1')?.reason, undefined)
+  })
+
+  it('keeps what holds up a node that is not failed, as its latest report says', () => {
+    const model = rollout()
+    model.record(report('n1', 'downloading', { sequence: 1, reason: 'disk full: /data/p' }), 0)
+    assert.equal(model.node('n1')?.reason, 'disk full: /data/p')
+
+    model.record(report('n1', 'downloading', { sequence: 2 }), 1)
     assert.equal(model.node('n1')?.reason, undefined)
   })
 

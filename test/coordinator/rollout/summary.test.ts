@@ -68,6 +68,27 @@ describe('rollout summaries', () => {
     )
   })
 
+  it('lists nodes held up without failing, newest report first, per ring and site', () => {
+    const model = rollout()
+    send(model, 'n1', 'downloading', 0, { reason: 'disk full: /a' })
+    send(model, 'n2', 'downloading', MINUTE, { reason: 'disk full: /b', site: 'branch-2' })
+    send(model, 'n3', 'downloading', 2 * MINUTE)
+    send(model, 'n4', 'failed', 3 * MINUTE, { reason: 'exit 3' })
+
+    const { total, sites } = summarize(model)
+
+    assert.equal(total.stalled.count, 2)
+    assert.deepEqual(
+      total.stalled.recent.map((n) => [n.nodeId, n.state, n.reason, n.atMs]),
+      [
+        ['n2', 'downloading', 'disk full: /b', MINUTE],
+        ['n1', 'downloading', 'disk full: /a', 0],
+      ],
+    )
+    assert.equal(total.failures.count, 1)
+    assert.equal(sites.find((s) => s.site === 'branch-2')?.stalled.count, 1)
+  })
+
   it('sums bytes by source and the WAN bytes saved against every node pulling from the origin', () => {
     const model = rollout()
     send(model, 'a', 'installed', 0, { site: 's1', bytesOrigin: SIZE })
