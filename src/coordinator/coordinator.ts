@@ -102,6 +102,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Coordi
       observe: {
         announcement: (a) => service.recordAnnouncement(a),
         revocation: (r) => service.recordRevocation(r.patchId, r.reason),
+        dropped: (kind, patchId, reason) => service.recordDropped(kind, patchId, reason),
       },
     })
     const service = await CoordinatorService.open({

@@ -41,6 +41,26 @@ export class PatchRevokedError extends Error {
   }
 }
 
+/**
+ * The patch's announcement no longer verifies under the mesh's current root (its publisher key
+ * was rotated out): nodes dropped it, so nothing about it may be approved until it is announced
+ * again under a current key.
+ */
+export class PatchUntrustedError extends Error {
+  override readonly name = 'PatchUntrustedError'
+  readonly patchId: string
+  readonly reason: string
+
+  constructor(patchId: string, reason: string) {
+    super(
+      `patch ${patchId} is no longer trusted: its announcement does not verify under the ` +
+        `current root (${reason}); it cannot be approved until it is announced again`,
+    )
+    this.patchId = patchId
+    this.reason = reason
+  }
+}
+
 /** A halt asked for while the rollout is halted already. */
 export class AlreadyHaltedError extends Error {
   override readonly name = 'AlreadyHaltedError'

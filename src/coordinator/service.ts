@@ -19,6 +19,7 @@ import {
   AmbiguousPatchError,
   InvalidFieldError,
   PatchRevokedError,
+  PatchUntrustedError,
   ReportRefusedError,
   UnknownPatchError,
 } from './errors.ts'
@@ -178,11 +179,16 @@ export class CoordinatorService {
     await this.#serial(async () => {})
   }
 
-  /** Records a verified announcement (a newer one of a known patch updates its entry). */
+  /**
+   * Records a verified announcement (a newer one of a known patch updates its entry; any one
+   * that verifies makes an untrusted patch trusted again).
+   */
   recordAnnouncement(a: Announcement): Promise<void> {
     return this.#serial(async () => {
       const known = this.#patches.get(a.patchId)
-      if (known !== undefined && known.sequence >= a.sequence) return
+      if (known !== undefined && known.untrusted === undefined && known.sequence >= a.sequence) {
+        return
+      }
 
       const revoked = known?.revoked ?? this.#earlyRevocations.get(a.patchId)
       const patch: PatchEntry = {
@@ -245,15 +251,50 @@ export class CoordinatorService {
   }
 
   /**
+   * Takes note that a stored record of a patch no longer verifies under the mesh's newer root
+   * and the coordinator's node dropped it. Without its announcement the patch is marked
+   * untrusted: it cannot be approved and the policy leaves its rollout alone. Without its
+   * revocation it is no longer revoked, as on the nodes. Approvals and halts need nothing here.
+   */
+  recordDropped(kind: string, patchId: string, reason: string): Promise<void> {
+    return this.#serial(async () => {
+      if (kind === 'revocation') this.#earlyRevocations.delete(patchId)
+      const patch = this.#patches.get(patchId)
+      if (patch === undefined) return
+
+      let next: PatchEntry
+      if (kind === 'announcement' && patch.untrusted === undefined) {
+        next = { ...patch, untrusted: { reason, atMs: this.#now() } }
+      } else if (kind === 'revocation' && patch.revoked !== undefined) {
+        next = { ...patch, revoked: undefined }
+      } else {
+        return
+      }
+      await this.#store.write({ patches: [next] })
+      this.#patches.set(patchId, next)
+      if (next.untrusted !== undefined) this.#timer.set(patchId, undefined)
+      const what =
+        kind === 'announcement'
+          ? 'patch no longer trusted: its announcement does not verify under the current root'
+          : 'patch no longer revoked: its revocation does not verify under the current root'
+      this.#log.warn({ patch: patchId, reason }, what)
+    })
+  }
+
+  /**
    * Approves a ring or a group of a patch (its id or name@version): signs the approval, stores
    * it and gossips it. Throws UnknownPatchError, AmbiguousPatchError, PatchRevokedError,
-   * UnknownRingError, InvalidFieldError (naming the field) or SigningError; nothing changes then.
+   * PatchUntrustedError, UnknownRingError, InvalidFieldError (naming the field) or SigningError;
+   * nothing changes then.
    */
   approve(patch: string, request: ApprovalRequest) {
     return this.#serial(async () => {
       const entry = this.#resolve(patch)
       if (entry.revoked !== undefined) {
         throw new PatchRevokedError(entry.patchId, entry.revoked.reason)
+      }
+      if (entry.untrusted !== undefined) {
+        throw new PatchUntrustedError(entry.patchId, entry.untrusted.reason)
       }
       const rollout = this.#rollouts.get(entry.patchId)!
       const target = checkTarget(request, rollout.model.rings)
@@ -319,7 +360,8 @@ export class CoordinatorService {
       let count = 0
       for (const [stream, bytes] of this.#records) {
         const patchId = stream.split(':')[1]
-        if (this.#patches.get(patchId)?.revoked !== undefined) continue
+        const patch = this.#patches.get(patchId)
+        if (patch?.revoked !== undefined || patch?.untrusted !== undefined) continue
         if (await this.#publish(bytes, stream)) count++
       }
 
@@ -411,7 +453,8 @@ export class CoordinatorService {
   async #evaluate(patchId: string): Promise<void> {
     const rollout = this.#rollouts.get(patchId)
     const patch = this.#patches.get(patchId)
-    if (rollout === undefined || patch === undefined || patch.revoked !== undefined) return
+    if (rollout === undefined || patch === undefined) return
+    if (patch.revoked !== undefined || patch.untrusted !== undefined) return
 
     const { model } = rollout
     // A ring's share is of every active node known in it, not only of those that reported on

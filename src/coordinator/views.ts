@@ -31,6 +31,7 @@ export interface PatchListItem {
   issuedAtMs: number
   seenAtMs: number
   revoked: { reason: string; atMs: number } | null
+  untrusted: { reason: string; atMs: number } | null
   halted: { reason: string; atMs: number; by: string } | null
   autoPromote: boolean
   nodes: number
@@ -156,5 +157,6 @@ function patchFields(p: PatchEntry) {
     expiresAtMs: p.expiresAtMs,
     seenAtMs: p.seenAtMs,
     revoked: p.revoked === undefined ? null : { ...p.revoked },
+    untrusted: p.untrusted === undefined ? null : { ...p.untrusted },
   }
 }

@@ -40,6 +40,11 @@ export interface NodeEventMap {
   }
   patch_failed: { patchId: string; reason: string }
   patch_revoked: { patchId: string; reason: string }
+  /**
+   * A stored record of the patch no longer verifies under a newer root and was deleted; for an
+   * announcement, the patch's download, data and holdings go with it.
+   */
+  record_dropped: { patchId: string; kind: string; reason: string }
   /** A step of the patch's install lifecycle, as reported to the coordinator. */
   patch_state: { patchId: string; state: string; reason: string }
   patch_installed: { patchId: string; reason: string }

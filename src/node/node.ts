@@ -38,6 +38,7 @@ import type { ByteSource } from './events.ts'
 import { InstallController } from './installs.ts'
 import type { ReportedState } from './installs.ts'
 import { NodeRecords } from './records.ts'
+import type { DroppedRecord } from './records.ts'
 import { StatusReporter } from './reporter.ts'
 import { ChunkServing } from './serving.ts'
 
@@ -168,6 +169,7 @@ export class PatchNode {
           announcement: (a) => this.#onAnnouncement(a),
           revocation: (r) => this.#onRevocation(r),
           decision: (patchId) => void this.#installs?.evaluate(patchId),
+          dropped: (record) => this.#onDropped(record),
         },
         component(opts.log, 'node:records'),
       ))
@@ -178,8 +180,12 @@ export class PatchNode {
         component(opts.log, 'mesh:chunk'),
         opts.server,
       )
+      // Only of patches whose announcement stands: not one revoked or dropped under a new root.
       await serveManifests(this.#host, async (patchId) =>
-        this.#revoked.has(patchId) ? undefined : this.#store.getManifest(patchId),
+        this.#revoked.has(patchId) ||
+        (await this.#store.getRecord('announcement', patchId)) === undefined
+          ? undefined
+          : this.#store.getManifest(patchId),
       )
       if (this.role === 'node') this.#installs = this.#installController()
       await this.#hello.start()
@@ -187,6 +193,9 @@ export class PatchNode {
       await this.#host.start()
       this.#stopBootstrap = keepBootstrapped(this.#host, this.#peersToKeep())
       await this.#startReporter()
+      // Records stored before a root update that was cut short (or by an older patchmesh) are
+      // checked under the stored root before anything acts on them.
+      await this.#sink.recheck()
       await this.#resume()
       this.#log.info(
         { peer: this.peerId.toString(), site: this.site, addresses: this.addresses() },
@@ -430,6 +439,28 @@ export class PatchNode {
     await this.#fetch(patchId).catch((err: unknown) =>
       this.#log.error({ patch: patchId, err }, 'could not fetch the damaged chunk again'),
     )
+  }
+
+  /**
+   * A stored record no longer verifies under a newer root (its key was rotated out). Without its
+   * announcement a patch is no longer fetched, served nor installed, and its data is deleted as
+   * for a revocation: only the dropped key vouched for those bytes, and the site's peers can
+   * share them again should the publisher announce the patch anew. Without its revocation a
+   * patch is live again, as on a node that never saw it. Approvals and halts are re-read by the
+   * install policy.
+   */
+  async #onDropped({ kind, patchId, reason }: DroppedRecord): Promise<void> {
+    if (kind === 'announcement') await this.#patches.remove(patchId)
+    if (kind === 'revocation') {
+      this.#revoked.delete(patchId)
+      const envelope = await this.#store.getRecord('announcement', patchId)
+      if (envelope !== undefined) {
+        await this.#onAnnouncement(decodeAnnouncement(decodeEnvelope(envelope).payload), false)
+      }
+    }
+    this.events.publish('record_dropped', { kind, patchId, reason: reason.message })
+    void this.#installs?.evaluate(patchId)
+    await this.#opts.observe?.dropped?.(kind, patchId, reason.message)
   }
 
   async #onRevocation(r: Revocation): Promise<void> {

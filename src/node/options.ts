@@ -3,6 +3,7 @@ import type { InstallAction } from '../install/index.ts'
 import type { Logger } from '../log.ts'
 import type { ChunkServerOptions } from '../mesh/chunk-protocol.ts'
 import type { SchedulerOptions } from '../schedule/options.ts'
+import type { SignedKind as RecordKind } from '../trust/index.ts'
 import type { Announcement, Revocation } from '../wire/records.ts'
 import type { ByteSource } from './events.ts'
 import type { ReportedState } from './installs.ts'
@@ -38,6 +39,11 @@ export interface PatchNodeOptions {
   observe?: {
     announcement?(a: Announcement): Promise<void> | void
     revocation?(r: Revocation): Promise<void> | void
+    /**
+     * A stored record of `kind` no longer verifies under a newer root and was deleted: a patch
+     * without its announcement is no longer trusted; one without its revocation is not revoked.
+     */
+    dropped?(kind: RecordKind, patchId: string, reason: string): Promise<void> | void
   }
   /**
    * The coordinator's multiaddr, with its /p2p/<peer id>: where install steps are reported (role

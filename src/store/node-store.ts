@@ -131,6 +131,12 @@ export class NodeStore {
     return await this.#sub.records[kind].get(recordKey(patchId, subject))
   }
 
+  /** Deletes a stored record (one that no longer verifies); deleting a missing one is no error. */
+  async deleteRecord(kind: RecordKind, patchId: string, subject = ''): Promise<void> {
+    checkPatchId(patchId)
+    await this.#sub.records[kind].del(recordKey(patchId, subject))
+  }
+
   /** Every stored record of one kind, by patch id then subject; only `patchId`'s when given. */
   async listRecords(kind: RecordKind, patchId?: string): Promise<StoredRecord[]> {
     if (patchId !== undefined) checkPatchId(patchId)

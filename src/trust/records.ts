@@ -98,12 +98,28 @@ export function checkRecord<K extends SignedKind>(
   opts: CheckOptions,
 ): Verified<RecordTypes[K]> {
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS
+  const verified = checkSignatures(kind, bytes, root)
+  checkValidity(kind, verified.record, opts.nowMs, skew)
+  checkRootCurrent(root, opts.nowMs, skew)
+
+  return verified
+}
+
+/**
+ * The checks of {@link checkRecord} that depend on the root alone: the envelope, its type, a
+ * threshold of the role's keys in `root`, and an announcement's patch id. A node runs them on
+ * its stored records when it moves to a newer root. Validity times are left out: they were
+ * checked on arrival, and an expired halt or revocation keeps its effect.
+ */
+export function checkSignatures<K extends SignedKind>(
+  kind: K,
+  bytes: Uint8Array,
+  root: TrustedRoot,
+): Verified<RecordTypes[K]> {
   const envelope = openEnvelope(kind, bytes)
   const signers = verifyThreshold(kind, envelope, root.root, RECORDS[kind].role)
   const record = decoders[kind](envelope.payload)
   if (kind === 'announcement') checkPatchId(record as Announcement)
-  checkValidity(kind, record, opts.nowMs, skew)
-  checkRootCurrent(root, opts.nowMs, skew)
 
   const digest = sha256Hex(signingInput(envelope.payloadType, envelope.payload))
 

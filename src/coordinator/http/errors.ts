@@ -40,6 +40,7 @@ const STATUS_BY_NAME: Readonly<Record<string, number>> = {
   InvalidFieldError: 400,
   UnknownRingError: 400,
   PatchRevokedError: 409,
+  PatchUntrustedError: 409,
   AlreadyHaltedError: 409,
 }
 

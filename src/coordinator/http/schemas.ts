@@ -151,6 +151,7 @@ const patchFields = {
   expiresAtMs: integer,
   seenAtMs: integer,
   revoked: nullable(reasonAt),
+  untrusted: nullable(reasonAt),
 }
 
 export const patchListSchema = object({

@@ -21,6 +21,11 @@ export interface PatchEntry {
   readonly seenAtMs: number
   /** Set once the publisher revoked the patch. */
   readonly revoked?: { readonly reason: string; readonly atMs: number }
+  /**
+   * Set when the announcement no longer verifies under a newer root (its key was rotated out);
+   * cleared by a newer announcement that verifies.
+   */
+  readonly untrusted?: { readonly reason: string; readonly atMs: number }
 }
 
 /** A node that reported at least once. */
