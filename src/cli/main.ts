@@ -9,9 +9,11 @@ import { registerDemo } from './demo.ts'
 import { registerHalt } from './halt.ts'
 import { registerInspect } from './inspect.ts'
 import { registerKeys } from './keys.ts'
+import { registerNetlab } from './netlab.ts'
 import { registerNode } from './node.ts'
 import { registerPublish } from './publish.ts'
 import { registerRevoke } from './revoke.ts'
+import { registerSimulate } from './simulate.ts'
 import { registerStatus } from './status.ts'
 import { registerVerify } from './verify.ts'
 
@@ -35,5 +37,7 @@ registerDemo(program)
 registerApprove(program)
 registerHalt(program)
 registerStatus(program)
+registerSimulate(program)
+registerNetlab(program)
 
 await program.parseAsync()
