@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { fleet, harness, HOUR, OPENSSL } from '../coordinator/http/fixtures.ts'
 import type { Harness } from '../coordinator/http/fixtures.ts'
+import { freePort } from '../fixtures/ports.ts'
 
 const bin = join(import.meta.dirname, '../../bin/patchmesh.js')
 
@@ -37,15 +37,6 @@ function patchmesh(cwd: string, env: Record<string, string>, ...args: string[]):
       },
     )
   })
-}
-
-/** A loopback port nothing listens on: bound, then freed. */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 describe('patchmesh approve, halt and status', () => {

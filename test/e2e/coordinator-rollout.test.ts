@@ -5,7 +5,6 @@
  * a revocation stops everything.
  */
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Authority } from '../../src/authority/authority.ts'
@@ -24,19 +23,10 @@ import {
   until,
 } from './support/in-process.ts'
 import type { PublishedPatch } from './support/in-process.ts'
+import { freePort } from '../fixtures/ports.ts'
 
 const SIZE = 3 * 1024 * 1024 + 77
 const CHUNK = 256 * 1024
-
-/** A TCP port free on loopback now, so a restarted coordinator keeps its address. */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-
-  return port
-}
 
 describe('a rollout through the coordinator', () => {
   let work: string

@@ -12,7 +12,6 @@ import { execFile, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -29,6 +28,7 @@ import {
   readCompose,
 } from '../docker/docker-files.ts'
 import type { ComposeService, Stage } from '../docker/docker-files.ts'
+import { freePort } from '../fixtures/ports.ts'
 
 const run = promisify(execFile)
 /** Node.js 24 from the `node` devDependency: the system Node.js may be older. */
@@ -337,16 +337,4 @@ async function until(
     }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-}
-
-/** A TCP port on loopback that nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
