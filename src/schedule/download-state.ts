@@ -2,9 +2,12 @@ import type { Bitfield } from './bitfield.ts'
 import { hashString, tieOrder } from './hash.ts'
 import type { ResolvedSchedulerOptions } from './options.ts'
 import { PeerTable, type PeerState } from './peers.ts'
-import { DONE, holdersBucket, PickOrder, STALLED, WAITING } from './pick-order.ts'
+import { CLAIMED, DONE, holdersBucket, PickOrder, STALLED, WAITING } from './pick-order.ts'
 import { SiteSplit } from './site-split.ts'
 import type { FailureReason, ScheduledRequest, SourceCounts } from './types.ts'
+
+/** Weight of a new sample in the moving average of this node's WAN chunk time. */
+const WAN_TIME_SMOOTHING = 0.3
 
 /**
  * The bookkeeping of one download, shared by the public scheduler and its request selection:
@@ -33,10 +36,18 @@ export class DownloadState {
   /** Per waiting chunk: since when it has waited for its current first-ranked member. */
   readonly waitSince: Float64Array
   /**
-   * Per chunk: 1 once its fallback deadline passed, so this node pulls it as if responsible.
-   * Cleared when a site peer gets the chunk or its first-ranked member changes.
+   * Per chunk: 1 once its fallback deadline passed, so this node may pull it (it sits in
+   * {@link CLAIMED}). Cleared when a site peer gets the chunk, its first-ranked member changes, or
+   * the deadline moved past now again before the chunk was requested (its member showed life).
    */
   readonly claimed: Uint8Array
+  /**
+   * Moving average of how long this node's own WAN requests took, request to verified chunk, in
+   * ms; 0 until one completed. What a member's WAN chunks are expected to take too.
+   */
+  wanChunkMs = 0
+  /** The wait of one rank, as {@link DownloadState.deadline} uses it; see `wanWaitChunkTimes`. */
+  waitMs: number
   /** First-ranked members saved before a membership change, until the re-bucketing after it. */
   #ownersBefore: Int32Array | undefined
   /** Requests in flight, and distinct chunks they are for. */
@@ -67,6 +78,7 @@ export class DownloadState {
   ) {
     const n = sizes.chunkCount
     this.options = options
+    this.waitMs = options.wanWaitMs
     this.chunkCount = n
     this.chunkSize = sizes.chunkSize
     this.lastChunkSize = sizes.lastChunkSize
@@ -96,19 +108,26 @@ export class DownloadState {
     return index === this.chunkCount - 1 ? this.lastChunkSize : this.chunkSize
   }
 
-  /** Whether chunk `index` is, for now, another member's to pull over the WAN. */
-  #othersToPull(index: number): boolean {
-    return this.split.selfRank[index] > 1 && this.claimed[index] === 0
+  /** Bucket of chunk `index`, which we lack: see {@link bucketOf}. */
+  #bucketOf(index: number): number {
+    const othersFirst = this.split.selfRank[index] > 1
+
+    return bucketOf(
+      this.siteHolders[index],
+      this.wanHolders[index],
+      othersFirst && this.claimed[index] === 0,
+      othersFirst && this.claimed[index] === 1,
+    )
   }
 
   /**
    * When this node may pull waiting chunk `index` over the WAN itself. The member ranked first
-   * has `wanWaitMs` from the later of the chunk's wait start and its own last WAN progress; the
-   * second-ranked then has as long from the later of that and its own last progress; each further
-   * rank waits one more `wanWaitMs`.
+   * has one wait ({@link DownloadState.waitMs}) from the later of the chunk's wait start and its
+   * own last WAN progress; the second-ranked then has as long from the later of that and its own
+   * last progress; each further rank waits one more.
    */
   deadline(index: number): number {
-    const wait = this.options.wanWaitMs
+    const wait = this.waitMs
     const rank = this.split.selfRank[index]
     const first = this.peers.atSlot(this.split.first[index])
     let at = Math.max(this.waitSince[index], first.lastWanProgressAt) + wait
@@ -120,6 +139,20 @@ export class DownloadState {
     return at + (rank - 3) * wait
   }
 
+  /**
+   * Books how long one of this node's own WAN requests took. The wait grows and shrinks with it;
+   * when it shrinks, deadlines computed before may be early no longer, so they are looked at again
+   * on the next `next()`.
+   */
+  recordWanChunk(ms: number, now: number): void {
+    this.wanChunkMs =
+      this.wanChunkMs === 0 ? ms : this.wanChunkMs + WAN_TIME_SMOOTHING * (ms - this.wanChunkMs)
+
+    const wait = Math.max(this.options.wanWaitMs, this.options.wanWaitChunkTimes * this.wanChunkMs)
+    if (wait < this.waitMs) this.waitDueAt = Math.min(this.waitDueAt, now)
+    this.waitMs = wait
+  }
+
   /** Moves chunk `index` to the bucket it now belongs in. */
   update(index: number, now: number): void {
     const from = this.order.bucket[index]
@@ -127,13 +160,13 @@ export class DownloadState {
 
     const site = this.siteHolders[index]
     if (site > 0) this.claimed[index] = 0
-    const to = bucketOf(site, this.wanHolders[index], this.#othersToPull(index))
+    const to = this.#bucketOf(index)
     if (to === from) return
 
     this.order.move(index, to)
     if (to !== WAITING) return
 
-    this.waitSince[index] = now
+    if (from !== CLAIMED) this.waitSince[index] = now
     if (this.requests[index] === 0) this.waitDueAt = Math.min(this.waitDueAt, this.deadline(index))
   }
 
@@ -144,7 +177,7 @@ export class DownloadState {
   updateAll(now: number, ownersChanged: boolean): void {
     const { bucket } = this.order
     const { first } = this.split
-    const { siteHolders, wanHolders, requests, waitSince, claimed } = this
+    const { siteHolders, requests, waitSince, claimed } = this
     const before = ownersChanged ? this.#ownersBefore : undefined
     this.#ownersBefore = undefined
     let due = Infinity
@@ -155,11 +188,11 @@ export class DownloadState {
 
       const ownerChanged = before !== undefined && first[i] !== before[i]
       if (siteHolders[i] > 0 || ownerChanged) claimed[i] = 0
-      const to = bucketOf(siteHolders[i], wanHolders[i], this.#othersToPull(i))
+      const to = this.#bucketOf(i)
       bucket[i] = to
       if (to !== WAITING) continue
 
-      if (from !== WAITING || ownerChanged) waitSince[i] = now
+      if ((from !== WAITING && from !== CLAIMED) || ownerChanged) waitSince[i] = now
       if (requests[i] === 0) due = Math.min(due, this.deadline(i))
     }
 
@@ -168,9 +201,9 @@ export class DownloadState {
   }
 
   /**
-   * Claims every waiting chunk whose fallback deadline has passed, moving it among the chunks to
-   * pull now, and sets {@link DownloadState.waitDueAt} to the earliest deadline still ahead.
-   * O(waiting chunks); runs once per deadline, not once per call.
+   * Claims every waiting chunk whose fallback deadline has passed, moving it to {@link CLAIMED},
+   * and sets {@link DownloadState.waitDueAt} to the earliest deadline still ahead. O(waiting
+   * chunks); runs once per deadline (or shorter wait), not once per call.
    */
   claimOverdue(now: number): void {
     const { order, start } = this.order
@@ -183,7 +216,7 @@ export class DownloadState {
       if (at <= now) {
         // Moving it up swaps the last waiting chunk into position p: look at p again.
         this.claimed[index] = 1
-        this.order.move(index, holdersBucket(this.wanHolders[index]))
+        this.order.move(index, CLAIMED)
         continue
       }
 
@@ -192,6 +225,22 @@ export class DownloadState {
     }
 
     this.waitDueAt = due
+  }
+
+  /**
+   * Judges claimed chunk `index` again before it is requested: if its deadline moved past `now`
+   * (its member brought a chunk into the site, or WAN chunks turned out slower), the claim is
+   * dropped and the chunk waits again. Returns whether the claim stands. O(1).
+   */
+  claimStands(index: number, now: number): boolean {
+    const at = this.deadline(index)
+    if (at <= now) return true
+
+    this.claimed[index] = 0
+    this.order.move(index, WAITING)
+    this.waitDueAt = Math.min(this.waitDueAt, at)
+
+    return false
   }
 
   /** Remembers each chunk's first-ranked member before a membership change. */
@@ -275,11 +324,20 @@ export class DownloadState {
   }
 }
 
-/** Bucket of a chunk we lack, from its usable holders here and elsewhere and who is to pull it. */
-function bucketOf(siteHolders: number, wanHolders: number, othersToPull: boolean): number {
+/**
+ * Bucket of a chunk we lack, from its usable holders here and elsewhere and who is to pull it:
+ * another member (`othersToPull`), or this node after the other's deadline passed (`claimed`).
+ */
+function bucketOf(
+  siteHolders: number,
+  wanHolders: number,
+  othersToPull: boolean,
+  claimed: boolean,
+): number {
   if (siteHolders === 0) {
     if (wanHolders === 0) return STALLED
     if (othersToPull) return WAITING
+    if (claimed) return CLAIMED
   }
 
   return holdersBucket(siteHolders + wanHolders)

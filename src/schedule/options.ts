@@ -18,9 +18,20 @@ export interface SchedulerOptions {
    * How long a member waits for the member responsible for pulling a chunk over the WAN before
    * the next-ranked member takes it over (and again for each further rank). The clock runs from
    * the later of when the chunk started to wait and the last time the responsible member brought
-   * a chunk into the site, so a member that keeps delivering keeps its share. Default 10 000 ms.
+   * a chunk into the site, so a member that keeps delivering keeps its share. This is the floor:
+   * when WAN chunks are slow the wait grows with them, see `wanWaitChunkTimes`. A chunk taken
+   * over is pulled only with WAN capacity this node's own share cannot use, and is given back if
+   * its member shows life before then. Default 10 000 ms.
    */
   wanWaitMs?: number
+  /**
+   * The WAN wait in units of the WAN chunk time this node observes: a moving average of how long
+   * its own WAN requests took, from request to verified chunk. The wait is the larger of this
+   * many chunk times and `wanWaitMs`. Members of a site pull over the same links at about the
+   * same pace, so when this node's WAN chunks take a minute, a member silent for a minute is
+   * not late; one silent for this many of them is. 0 keeps the wait at `wanWaitMs`. Default 2.
+   */
+  wanWaitChunkTimes?: number
   /** Bad chunks after which a peer is banned from this patch. Default 3. */
   banAfterBadChunks?: number
   /** Pause of a peer after a timeout or refusal, doubled for each in a row. Default 1 000 ms. */
@@ -43,6 +54,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: ResolvedSchedulerOptions = Object.freeze
   endGameChunks: 8,
   endGameRequestsPerChunk: 3,
   wanWaitMs: 10_000,
+  wanWaitChunkTimes: 2,
   banAfterBadChunks: 3,
   backoffMs: 1_000,
   maxBackoffMs: 30_000,
@@ -64,6 +76,7 @@ export function resolveOptions(options: SchedulerOptions = {}): ResolvedSchedule
   integer('banAfterBadChunks', resolved.banAfterBadChunks, 1, Number.MAX_SAFE_INTEGER)
   integer('seed', resolved.seed, 0, 0xffff_ffff)
   duration('wanWaitMs', resolved.wanWaitMs)
+  factor('wanWaitChunkTimes', resolved.wanWaitChunkTimes)
   duration('backoffMs', resolved.backoffMs)
   duration('maxBackoffMs', resolved.maxBackoffMs)
 
@@ -73,6 +86,12 @@ export function resolveOptions(options: SchedulerOptions = {}): ResolvedSchedule
 function integer(name: string, value: number, min: number, max: number): void {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new SchedulerConfigError(`options.${name}`, `must be an integer in [${min}, ${max}]`)
+  }
+}
+
+function factor(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new SchedulerConfigError(`options.${name}`, 'must be a finite number >= 0')
   }
 }
 

@@ -9,6 +9,7 @@
  * |---|---|
  * | {@link STALLED} | chunks we lack that no usable peer holds |
  * | {@link WAITING} | chunks only other sites hold that another site member is to pull |
+ * | {@link CLAIMED} | such chunks taken over after their member's fallback deadline |
  * | `holdersBucket(h)` | other chunks we lack, by number of usable holders h (capped) |
  * | {@link DONE} | chunks we hold |
  *
@@ -19,14 +20,19 @@
 
 export const STALLED = 0
 export const WAITING = 1
+/**
+ * Taken-over chunks sit apart from the others so that a node pulls its own share first: a claim
+ * is only acted on with a WAN slot its own share cannot use, and is judged again at that time.
+ */
+export const CLAIMED = 2
 /** Holder counts at or above this share one bucket: past it, rarity makes no difference. */
 export const MAX_RARITY = 32
-export const DONE = MAX_RARITY + 2
+export const DONE = MAX_RARITY + 3
 const BUCKETS = DONE + 1
 
 /** Bucket of a chunk we lack with `holders` >= 1 usable holders. */
 export function holdersBucket(holders: number): number {
-  return 1 + (holders < MAX_RARITY ? holders : MAX_RARITY)
+  return CLAIMED + (holders < MAX_RARITY ? holders : MAX_RARITY)
 }
 
 /** First bucket of chunks that can be requested now without waiting for anyone. */

@@ -5,9 +5,10 @@ import type { FailureReason, PeerAction, ScheduledRequest } from './types.ts'
 const NONE: readonly ScheduledRequest[] = Object.freeze([])
 
 /**
- * Books a verified chunk: settles its request, learns the peer's speed from the reply time and
- * returns the other requests for the chunk, which the caller is to cancel. A reply from a peer
- * removed meanwhile, or a second copy, is accepted and changes nothing else.
+ * Books a verified chunk: settles its request, learns from the reply time the peer's speed (and,
+ * over the WAN, this node's WAN chunk time) and returns the other requests for the chunk, which
+ * the caller is to cancel. A reply from a peer removed meanwhile, or a second copy, is accepted
+ * and changes nothing else.
  */
 export function onReceived(
   s: DownloadState,
@@ -21,6 +22,7 @@ export function onReceived(
     if (!Number.isNaN(sentAt)) {
       peer.failuresInRow = 0
       if (now > sentAt) peer.recordSpeed((s.bytesOf(index) * 1000) / (now - sentAt))
+      if (peer.source !== 'site' && now >= sentAt) s.recordWanChunk(now - sentAt, now)
     }
   }
   if (s.have.get(index)) return NONE

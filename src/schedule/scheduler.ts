@@ -173,7 +173,7 @@ export class ChunkScheduler {
   /**
    * The latest time (ms) by which to call {@link ChunkScheduler.next} again if nothing else
    * happens: the next WAN fallback deadline or the end of a peer's pause; Infinity when none, and
-   * `now` or earlier when a deadline passed since the last `next()`. Events the caller sees itself
+   * `now` or earlier when a deadline passed (or the WAN wait shortened) since the last `next()`. Events the caller sees itself
    * (replies, peer changes, a refilled WAN budget) are not included: call `next()` after those.
    * O(peers). The time may be early (a member delivered meanwhile); `next()` then returns nothing.
    */

@@ -1,7 +1,7 @@
 import type { DownloadState } from './download-state.ts'
 import { mix32 } from './hash.ts'
 import type { PeerState } from './peers.ts'
-import { DONE, FIRST_HOLDERS_BUCKET } from './pick-order.ts'
+import { CLAIMED, DONE, FIRST_HOLDERS_BUCKET } from './pick-order.ts'
 import type { ScheduledRequest } from './types.ts'
 
 const NONE: readonly ScheduledRequest[] = Object.freeze([])
@@ -13,8 +13,10 @@ const ORIGIN_FIRST = 2 ** 32
  * Chooses the requests of one `next()` call, in two passes:
  *
  * 1. Chunks we can fetch now, rarest first: from a site peer when any site peer holds the chunk,
- *    else over the WAN when this node is the chunk's responsible member or has claimed it after
- *    the responsible member's fallback deadline. Waiting chunks are never looked at.
+ *    else over the WAN when this node is the chunk's responsible member. Then, with the WAN
+ *    capacity left, chunks claimed after the responsible member's fallback deadline, each judged
+ *    again first: one whose member showed life since goes back to waiting. Waiting chunks are
+ *    never looked at.
  * 2. The end game: duplicates of in-flight chunks to other holders, same site first.
  *
  * Peers are chosen by expected cost, (requests in flight + 1) x (1 + failures in a row) / speed,
@@ -89,6 +91,29 @@ export class Selector {
       } else if (this.#siteOpen === 0 && (this.#wanOpen === 0 || this.#budget < smallest)) {
         return
       }
+    }
+
+    this.#claimed(now, smallest)
+  }
+
+  /** Claimed chunks, over the WAN, after the own share had its pick. */
+  #claimed(now: number, smallest: number): void {
+    const s = this.#state
+    const { order, start } = s.order
+
+    for (let p = start[CLAIMED]; p < start[CLAIMED + 1]; p++) {
+      if (this.#wanOpen === 0 || this.#budget < smallest) return
+
+      const index = order[p]
+      if (s.requests[index] !== 0) continue
+      // Dropping the claim swaps the first claimed chunk, already looked at, into position p.
+      if (!s.claimStands(index, now)) continue
+
+      const peer = this.#wanPeer(index, false)
+      if (peer === undefined) continue
+
+      this.#issue(peer, index, now, false)
+      if (this.#free === 0) return
     }
   }
 

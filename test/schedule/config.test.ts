@@ -25,6 +25,7 @@ describe('scheduler configuration', () => {
         maxInFlight: DEFAULT_SCHEDULER_OPTIONS.maxInFlight,
         endGameChunks: DEFAULT_SCHEDULER_OPTIONS.endGameChunks,
         wanWaitMs: DEFAULT_SCHEDULER_OPTIONS.wanWaitMs,
+        wanWaitChunkTimes: DEFAULT_SCHEDULER_OPTIONS.wanWaitChunkTimes,
         banAfterBadChunks: DEFAULT_SCHEDULER_OPTIONS.banAfterBadChunks,
       },
       {
@@ -32,6 +33,7 @@ describe('scheduler configuration', () => {
         maxInFlight: 16,
         endGameChunks: 8,
         wanWaitMs: 10_000,
+        wanWaitChunkTimes: 2,
         banAfterBadChunks: 3,
       },
     )
@@ -46,6 +48,8 @@ describe('scheduler configuration', () => {
     ['a have bitfield of another length', { have: new Bitfield(11) }],
     ['no requests per peer', { options: { maxInFlightPerPeer: 0 } }],
     ['a negative WAN wait', { options: { wanWaitMs: -1 } }],
+    ['a negative WAN wait in chunk times', { options: { wanWaitChunkTimes: -0.5 } }],
+    ['an infinite WAN wait in chunk times', { options: { wanWaitChunkTimes: Infinity } }],
     ['an infinite back-off', { options: { maxBackoffMs: Infinity } }],
     ['a seed past 32 bits', { options: { seed: 2 ** 32 } }],
   ]
