@@ -4,6 +4,17 @@
  * found without reading the simulator.
  */
 
+/** A scenario file cannot be read (missing, a directory, not readable). */
+export class ScenarioFileError extends Error {
+  override readonly name = 'ScenarioFileError'
+  readonly source: string
+
+  constructor(source: string, reason: string, options?: ErrorOptions) {
+    super(`cannot read scenario ${source}: ${reason}`, options)
+    this.source = source
+  }
+}
+
 /** A scenario file is not valid YAML. */
 export class ScenarioSyntaxError extends Error {
   override readonly name = 'ScenarioSyntaxError'

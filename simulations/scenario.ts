@@ -6,13 +6,25 @@
  * speeds are Mbit/s; times are seconds, or a duration with a unit (`90s`, `5m`).
  */
 import { readFile } from 'node:fs/promises'
+import { MAX_CHUNK_SIZE, MAX_CHUNKS, MIN_CHUNK_SIZE } from '../src/wire/limits.ts'
 import { basename, extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { parseDuration, parseSize } from '../src/util/units.ts'
-import { ScenarioSyntaxError, ScenarioValueError, UnknownScenarioKeyError } from './errors.ts'
+import {
+  ScenarioFileError,
+  ScenarioSyntaxError,
+  ScenarioValueError,
+  UnknownScenarioKeyError,
+} from './errors.ts'
 import type { Scenario, ScenarioEvent, SiteGroup, StrategyName } from './types.ts'
 
 export const STRATEGIES: readonly StrategyName[] = ['patchmesh', 'naive', 'swarm', 'site-cache']
+
+/**
+ * Nodes a scenario may hold in all. Memory grows with nodes x chunks (a scheduler and bitfields
+ * per node): 100,000 nodes of a 1 GiB patch is about what this bound allows on a large machine.
+ */
+export const MAX_SIMULATED_NODES = 200_000
 
 /** Default of `maxSeconds`: one simulated day. */
 export const DEFAULT_MAX_SECONDS = 86_400
@@ -50,7 +62,21 @@ const EVENT_KEYS: Record<ScenarioEvent['kind'], string[]> = {
 
 /** Reads and checks the scenario file at `path`. */
 export async function loadScenario(path: string): Promise<Scenario> {
-  return parseScenario(await readFile(path, 'utf8'), path)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const reason =
+      code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'ENOENT'
+          ? 'no such file'
+          : (err as Error).message
+    throw new ScenarioFileError(path, reason, { cause: err })
+  }
+
+  return parseScenario(text, path)
 }
 
 /**
@@ -81,6 +107,21 @@ export function parseScenario(text: string, source: string): Scenario {
     chunkSize: r.size(patchDoc.chunkSize ?? '1MiB', 'patch.chunkSize'),
   }
   if (patch.chunkSize > patch.size) r.fail('patch.chunkSize', 'is larger than patch.size')
+  // The same bounds a real publish enforces: a simulation of what patchmesh cannot publish
+  // would predict nothing.
+  if (patch.chunkSize < MIN_CHUNK_SIZE || patch.chunkSize > MAX_CHUNK_SIZE) {
+    r.fail('patch.chunkSize', `must be ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE} bytes`)
+  }
+  if (Math.ceil(patch.size / patch.chunkSize) > MAX_CHUNKS) {
+    r.fail('patch.size', `needs more than ${MAX_CHUNKS} chunks of patch.chunkSize`)
+  }
+  const nodes = groups.reduce((sum, g) => sum + g.count * g.nodesPerSite, 0)
+  if (nodes > MAX_SIMULATED_NODES) {
+    r.fail(
+      'siteGroups',
+      `hold ${nodes} nodes in all; a run simulates at most ${MAX_SIMULATED_NODES}`,
+    )
+  }
   const originDoc = r.object(top.origin, 'origin', ['upMbit'])
   const mesh = r.object(top.mesh ?? {}, 'mesh', ['wanPeers'])
   const events = top.events === undefined ? [] : r.list(top.events, 'events')
@@ -98,7 +139,9 @@ export function parseScenario(text: string, source: string): Scenario {
     events: events.map((e, k) => readEvent(r, e, `events[${k}]`, names)),
     strategies: [...new Set(strategies)],
     maxSeconds:
-      top.maxSeconds === undefined ? DEFAULT_MAX_SECONDS : r.seconds(top.maxSeconds, 'maxSeconds'),
+      top.maxSeconds === undefined
+        ? DEFAULT_MAX_SECONDS
+        : positive(r, top.maxSeconds, 'maxSeconds'),
     mesh: {
       wanPeers:
         mesh.wanPeers === undefined
@@ -106,6 +149,13 @@ export function parseScenario(text: string, source: string): Scenario {
           : r.integer(mesh.wanPeers, 'mesh.wanPeers', 0),
     },
   }
+}
+
+function positive(r: Reader, value: unknown, at: string): number {
+  const seconds = r.seconds(value, at)
+  if (seconds <= 0) r.fail(at, 'must be more than 0 seconds')
+
+  return seconds
 }
 
 function readGroup(r: Reader, doc: unknown, k: number): SiteGroup {

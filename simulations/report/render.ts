@@ -161,7 +161,9 @@ export function drawReport(dataElementId: string): void {
       backgroundColor: spec.level === undefined ? spec.color : 'transparent',
       borderWidth: asLine ? 2 : 0,
       borderDash: spec.dashed === true ? [6, 4] : [],
-      stepped: spec.stepped === true ? 'after' : false,
+      // Chart.js's 'before' draws each step as flat-then-up: a count rises at the point's own
+      // time ('after' would rise at the previous point's time, one step early).
+      stepped: spec.stepped === true ? 'before' : false,
       pointRadius: 0,
       pointHitRadius: 4,
       level: spec.level,

@@ -97,7 +97,11 @@ export class SchedulerStrategy implements Strategy {
     const bucket = this.#buckets[node]
     const opensAt = this.#wanOpensAt[node]
     const wanBytes =
-      nowMs < opensAt ? 0 : bucket === undefined ? Infinity : Math.max(0, bucket.available())
+      nowMs < opensAt
+        ? 0
+        : bucket === undefined
+          ? Infinity
+          : bucket.budget(this.#fleet.scenario.patch.chunkSize)
     for (const r of s.next(nowMs, { wanBytes })) {
       if (r.source !== 'site') bucket?.consume(r.bytes)
       this.#fetching[node * this.#stride + (r.index >>> 3)] |= 1 << (r.index & 7)

@@ -5,6 +5,9 @@ import { describeSummary, progressDisplay } from './demo-view.ts'
 import { describeError, emit, fail } from './output.ts'
 import { countOption, durationOption, sizeOption } from './options.ts'
 
+/** Node processes the demo starts at most: each is a libp2p host of its own on this machine. */
+const MAX_DEMO_NODES = 60
+
 interface DemoFlags {
   file?: string
   size: number
@@ -51,7 +54,20 @@ export function registerDemo(program: Command): void {
     .addHelpText('after', HELP)
     .action(async (flags: DemoFlags) => {
       const json = flags.json === true
+      const nodes = flags.sites * flags.nodesPerSite
+      if (nodes > MAX_DEMO_NODES) {
+        fail(
+          new Error(
+            `${flags.sites} sites of ${flags.nodesPerSite} nodes are ${nodes} node processes; ` +
+              `the demo runs at most ${MAX_DEMO_NODES} on one machine (patchmesh simulate ` +
+              `models larger fleets)`,
+          ),
+          json,
+        )
+      }
       const display = progressDisplay(json)
+      // The conventional status of a process stopped by a signal: 128 + its number.
+      let status = 130
       try {
         const summary = await runDemo(
           {
@@ -70,7 +86,13 @@ export function registerDemo(program: Command): void {
             stage: display.stage,
             dashboard: display.dashboard,
             progress: display.progress,
-            onAbortable: (abort) => process.once('SIGINT', abort),
+            onAbortable: (abort) => {
+              process.once('SIGINT', abort)
+              process.once('SIGTERM', () => {
+                status = 143
+                abort()
+              })
+            },
           },
         )
         display.stop()
@@ -79,11 +101,10 @@ export function registerDemo(program: Command): void {
       } catch (err) {
         display.stop()
         if (!(err instanceof DemoInterruptedError)) fail(err, json)
-        // Interrupted: the conventional status of a process stopped by SIGINT.
         if (json)
           process.stdout.write(JSON.stringify({ ok: false, error: describeError(err) }) + '\n')
         else console.error(`patchmesh: ${err.message}`)
-        process.exit(130)
+        process.exit(status)
       }
     })
 }

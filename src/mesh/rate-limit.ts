@@ -45,6 +45,20 @@ export class TokenBucket {
     return this.#tokens
   }
 
+  /**
+   * Bytes a caller may commit to now when its requests come in units of up to `unit` bytes: what
+   * is available, or `unit` once the bucket is full. A unit larger than the burst (a 4 MiB chunk
+   * under a 20 Mbit/s limit, whose burst is 2.5 MB) could otherwise never be afforded; spending it
+   * from a full bucket puts the bucket in debt, which later takers repay, so the long-run rate
+   * still holds.
+   */
+  budget(unit: number): number {
+    const available = this.available()
+    if (available >= this.burst) return Math.max(available, unit)
+
+    return Math.max(0, available)
+  }
+
   /** Spends `bytes` now, going into debt if needed; later takers wait for it to be repaid. */
   consume(bytes: number): void {
     if (this.unlimited) return

@@ -236,7 +236,7 @@ export class Download {
 
     const now = performance.now()
     const { wanDown } = this.#ctx
-    const wanBytes = now < this.#wanOpensAt ? 0 : Math.max(0, wanDown.available())
+    const wanBytes = now < this.#wanOpensAt ? 0 : wanDown.budget(this.manifest.chunkSize)
     for (const request of scheduler.next(now, { wanBytes })) {
       if (request.source !== 'site') wanDown.consume(request.bytes)
       void this.#fetch(request)

@@ -118,11 +118,20 @@ describe('a rollout through the coordinator', () => {
     await coordinator!.service.halt(patch.patchId, 'canaries report printing broken')
 
     const pilot = await startNode('pilot-1', 'pilot')
+    let installedEarly = false
+    pilot.events.once('patch_installed', () => (installedEarly = true))
     await until(() => stateAt(pilot) === 'waiting-approval', 'the late pilot to report')
     const detail = coordinator!.service.patchDetail(patch.patchId)
     assert.notEqual(detail.rollout.halted, null)
-    assert.equal((await pilot.store.listRecords('halt', patch.patchId)).length, 1)
+    // Catch-up brings the approval and the halt; the first report may come between the two.
+    await until(
+      async () => (await pilot.store.listRecords('halt', patch.patchId)).length === 1,
+      'the late pilot to hold the halt',
+    )
+    // It may fetch (the approval can arrive before the halt), but it must not install.
+    assert.ok(!['installing', 'installed'].includes(stateAt(pilot) ?? ''), 'halted: no install')
 
+    assert.equal(installedEarly, false, 'the pilot installed while halted')
     const done = installed(pilot)
     await coordinator!.service.approve(patch.patchId, { ring: 'pilot' })
     await done

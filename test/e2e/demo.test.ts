@@ -157,21 +157,34 @@ describe('patchmesh demo', () => {
     await assertAllGone(run)
   })
 
-  it('stops every process it started on SIGINT and exits 130', async () => {
-    const run = await demo(
-      [...twoSites, '--size', '16MiB', '--wan-mbit', '2'],
-      async (child, running) => {
-        // Once the canaries fetch, every process is up.
-        for (let i = 0; i < 1200 && !running.stderr.includes('approving ring canary'); i++) {
-          await new Promise((resolve) => setTimeout(resolve, 100))
-        }
-        assert.ok((await processesUnder(running.tmp)).length >= 8, 'the fleet is not up')
-        child.kill('SIGINT')
-      },
-    )
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`stops every process it started on ${signal} and exits ${code}`, async () => {
+      const run = await demo(
+        [...twoSites, '--size', '16MiB', '--wan-mbit', '2'],
+        async (child, running) => {
+          // Once the canaries fetch, every process is up.
+          for (let i = 0; i < 1200 && !running.stderr.includes('approving ring canary'); i++) {
+            await new Promise((resolve) => setTimeout(resolve, 100))
+          }
+          assert.ok((await processesUnder(running.tmp)).length >= 8, 'the fleet is not up')
+          child.kill(signal)
+        },
+      )
 
-    assert.equal(run.code, 130, run.stderr)
-    assert.match(run.stderr, /interrupted/)
+      assert.equal(run.code, code, run.stderr)
+      assert.match(run.stderr, /interrupted/)
+      await assertAllGone(run)
+    })
+  }
+
+  it('refuses a fleet too large for one machine before starting anything', async () => {
+    const run = await demo(['--sites', '11', '--nodes-per-site', '6'])
+
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /66 node processes; the demo runs at most 60/)
     await assertAllGone(run)
   })
 })

@@ -36,6 +36,19 @@ describe('TokenBucket', () => {
     assert.equal(bucket.available(), 0)
   })
 
+  it('budgets a unit larger than the burst once the bucket is full, then makes later takers wait', () => {
+    const clock = fakeClock()
+    const bucket = new TokenBucket(1000, 5000, clock.now)
+
+    assert.equal(bucket.budget(8000), 8000, 'a full bucket affords one 8000-byte unit')
+    bucket.consume(8000)
+    assert.equal(bucket.budget(8000), 0, 'in debt: nothing more')
+    clock.advance(4000)
+    assert.equal(bucket.budget(8000), 1000, 'repaying: what is there, not a whole unit')
+    clock.advance(4000)
+    assert.equal(bucket.budget(8000), 8000, 'full again after the long-run rate allows it')
+  })
+
   const defaults = [
     { rate: 100, burst: 1024 * 1024, why: 'at least 1 MiB' },
     { rate: 4 * 1024 * 1024, burst: 4 * 1024 * 1024, why: "one second's worth" },

@@ -11,7 +11,7 @@ describe('simulator against analytic cases', () => {
     // The node's WAN (40 Mbit/s) is the slowest link: 64 MiB / 5e6 B/s.
     const report = await runSimulation(
       scenario(`
-patch: { size: 64MiB, chunkSize: 64MiB }
+patch: { size: 64MiB, chunkSize: 16MiB }
 origin: { upMbit: 1000 }
 siteGroups:
   - { count: 1, nodesPerSite: 1, wanDownMbit: 40, wanUpMbit: 10, lanMbit: 1000, nodeMbit: 100 }
@@ -23,6 +23,22 @@ strategies: [naive]
     const naive = report.strategies.naive!
     assert.ok(Math.abs(naive.completionSeconds.max - expected) < 1e-6 * expected)
     assert.ok(Math.abs(naive.lowerBoundSeconds - expected) < 1e-6 * expected)
+  })
+
+  it("completes with chunks larger than a node's WAN burst (2 MiB chunks at 40/3 Mbit/s each)", async () => {
+    const report = await runSimulation(
+      scenario(`
+patch: { size: 8MiB, chunkSize: 2MiB }
+origin: { upMbit: 1000 }
+siteGroups:
+  - { count: 2, nodesPerSite: 3, wanDownMbit: 40, wanUpMbit: 10, lanMbit: 1000, nodeMbit: 1000 }
+strategies: [patchmesh]
+`),
+    )
+    const pm = report.strategies.patchmesh!
+
+    assert.equal(pm.completed, 6)
+    assert.equal(pm.wanBytesPerSite.max, 8 * MiB)
   })
 
   it('moves N x size over the WAN for naive with N nodes at one site', async () => {

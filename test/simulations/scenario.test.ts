@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { parseScenario } from '../../simulations/scenario.ts'
+import { loadScenario, parseScenario } from '../../simulations/scenario.ts'
 
 const VALID = `
 seed: 7
@@ -59,6 +59,48 @@ describe('scenario files', () => {
     const err = failure(`${VALID}events: [{ kind: wan-outage, sites: 1, from: 10, to: 5 }]`)
 
     assert.equal(err.key, 'events[0].to')
+  })
+
+  const refused = [
+    {
+      why: 'a chunk size below 16 KiB',
+      edit: ['chunkSize: 1MiB', 'chunkSize: 1KiB'],
+      key: 'patch.chunkSize',
+    },
+    {
+      why: 'a chunk size above 16 MiB',
+      edit: ['chunkSize: 1MiB', 'chunkSize: 32MiB'],
+      key: 'patch.chunkSize',
+    },
+    {
+      why: 'more chunks than a manifest holds',
+      edit: ['size: 1GiB', 'size: 32TiB'],
+      key: 'patch.size',
+    },
+    {
+      why: 'more nodes than a run simulates',
+      edit: ['count: 500', 'count: 1000000000'],
+      key: 'siteGroups',
+    },
+  ]
+  for (const { why, edit, key } of refused) {
+    it(`refuses ${why}, naming ${key}`, () => {
+      const err = failure(VALID.replace(edit[0], edit[1]))
+
+      assert.equal(err.name, 'ScenarioValueError')
+      assert.equal(err.key, key)
+    })
+  }
+
+  it('refuses maxSeconds of 0, which would end every run before it starts', () => {
+    assert.equal(failure(`${VALID}maxSeconds: 0`).key, 'maxSeconds')
+  })
+
+  it('names the path when the scenario is a directory', async () => {
+    await assert.rejects(loadScenario('simulations'), {
+      name: 'ScenarioFileError',
+      message: 'cannot read scenario simulations: it is a directory',
+    })
   })
 
   it('reports a YAML syntax error with the file', () => {
