@@ -583,7 +583,14 @@ export class CoordinatorService {
     this.#records.set(signed.stream, signed.bytes)
   }
 
-  /** Hands a record to the mesh; a failure is logged and counted, not thrown (it is stored). */
+  /**
+   * Hands a record to the mesh; a failure is logged and counted, not thrown (it is stored).
+   *
+   * Known shortcoming: "ok" means gossipsub took the message, not that any peer received it. A
+   * tester once saw two approvals reach no peer for a minute (not reproduced); nodes then learn
+   * them only from catch-up when they (re)connect, or after a coordinator restart. There is no
+   * periodic re-gossip of current records yet.
+   */
   async #publish(bytes: Uint8Array, stream: string): Promise<boolean> {
     try {
       await this.#opts.publish(bytes)

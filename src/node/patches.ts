@@ -226,6 +226,11 @@ export class NodePatches {
     for (const file of this.files.values()) await file.close()
   }
 
+  /**
+   * Known shortcoming: the bytes by source are stored only here, at completion. A node killed
+   * mid-download forgets what it had counted, so after a restart its reports (and the WAN bytes
+   * the coordinator shows) leave out the bytes fetched before the kill.
+   */
   async #markVerified(patchId: string, bytes: Readonly<Record<ByteSource, number>>): Promise<void> {
     const now = Date.now()
     const previous = await this.#ctx.store.getPatchState(patchId)
