@@ -3,10 +3,11 @@
  * fleet (`patchmesh netlab`). Each is one self-contained file: Chart.js, the data and the
  * drawing script are inlined, so the report opens offline straight from disk.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import type { SimulationReport } from '../types.ts'
+import { prepareReportDir } from './directory.ts'
 import { netlabPage } from './netlab.ts'
 import type { NetlabChartInput } from './netlab.ts'
 import { renderPage } from './page.ts'
@@ -14,7 +15,8 @@ import type { PageParts } from './page.ts'
 import { simulationPage } from './simulation.ts'
 
 export type { NetlabChartInput } from './netlab.ts'
-export { ChartLibraryMissingError } from './errors.ts'
+export { ChartLibraryMissingError, ReportDirectoryError } from './errors.ts'
+export { prepareReportDir } from './directory.ts'
 
 /** The name of the report file inside its directory. */
 export const REPORT_FILE = 'index.html'
@@ -40,7 +42,7 @@ export async function writeNetlabReport(result: NetlabChartInput, dir: string): 
 async function write(parts: PageParts, dir: string): Promise<string> {
   const html = await renderPage(parts)
   const path = join(dir, REPORT_FILE)
-  await mkdir(dir, { recursive: true })
+  await prepareReportDir(dir)
   await writeFile(path, html)
 
   return path

@@ -52,6 +52,10 @@ export function registerNetlab(program: Command): void {
         const scenario = await loadScenario(file)
         checkScenarioFits(scenario)
         checkPrerequisites()
+        if (flags.report !== undefined) {
+          const { prepareReportDir } = await import('../../simulations/report/index.ts')
+          await prepareReportDir(flags.report)
+        }
         const result = await runNetlab(scenario, {
           signal: abort.signal,
           keep: flags.keep === true,

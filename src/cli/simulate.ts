@@ -34,17 +34,21 @@ export function registerSimulate(program: Command): void {
       const progress = progressDisplay()
       try {
         const scenario = await loadScenario(path)
+        const reports =
+          flags.report === undefined ? undefined : await import('../../simulations/report/index.ts')
+        // Before the run, which may take minutes: a report that cannot be written fails now.
+        if (flags.report !== undefined) await reports?.prepareReportDir(flags.report)
         const report = await runSimulation(scenario, {
           strategies: flags.strategy,
           onProgress: (p) => progress.update(p),
         })
         progress.stop()
-        if (flags.report !== undefined) {
-          const { writeReport } = await import('../../simulations/report/index.ts')
-          const file = await writeReport(report, flags.report)
+        // The figures first: a report that fails to write after all loses nothing of them.
+        emit(json, report, describe)
+        if (flags.report !== undefined && reports !== undefined) {
+          const file = await reports.writeReport(report, flags.report)
           console.error(`report written to ${file}`)
         }
-        emit(json, report, describe)
       } catch (err) {
         progress.stop()
         fail(err, json)

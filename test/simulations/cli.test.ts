@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { resolve } from 'node:path'
+import { execFile, spawnSync } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
@@ -32,6 +34,43 @@ describe('patchmesh simulate', () => {
       for (const k of ['originBytes', 'duplicateBytes', 'lowerBoundSeconds']) {
         assert.equal(typeof s[k], 'number', k)
       }
+    }
+  })
+
+  it('refuses a --report it cannot write before running, naming the directory', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'patchmesh-simulate-'))
+    try {
+      const file = join(work, 'a-file')
+      await writeFile(file, '')
+      const r = spawnSync(process.execPath, [BIN, 'simulate', SCENARIO, '--report', file], {
+        encoding: 'utf8',
+      })
+
+      assert.equal(r.status, 1)
+      assert.match(r.stderr, /cannot write the report into .*a-file: .* is not a directory/)
+      assert.equal(r.stdout, '', 'nothing was simulated')
+    } finally {
+      await rm(work, { recursive: true, force: true })
+    }
+  })
+
+  it('writes the figures and the report, creating missing directories', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'patchmesh-simulate-'))
+    try {
+      const dir = join(work, 'a', 'b')
+      const r = spawnSync(
+        process.execPath,
+        [BIN, 'simulate', SCENARIO, '--json', '--report', dir],
+        {
+          encoding: 'utf8',
+        },
+      )
+
+      assert.equal(r.status, 0, r.stderr)
+      assert.equal(typeof (JSON.parse(r.stdout) as { nodes: number }).nodes, 'number')
+      assert.match(r.stderr, /report written to .*index\.html/)
+    } finally {
+      await rm(work, { recursive: true, force: true })
     }
   })
 })
