@@ -9,9 +9,9 @@
  *   bundle.json           a summary for people; unsigned, never trusted by any check
  *   revocation.signed     only once the patch is revoked (`patchmesh revoke`)
  */
-import { copyFile, constants, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, constants, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { readBoundedFile } from '../util/files.ts'
+import { readBoundedFile, makeDirectory } from '../util/files.ts'
 import { MAX_ENVELOPE_BYTES, MAX_MANIFEST_BYTES } from '../wire/limits.ts'
 import { BundleError } from './errors.ts'
 
@@ -42,7 +42,7 @@ export const bundlePaths = (dir: string) => ({
 
 /** Creates `dir` (which must not exist or be empty) and copies the patch file into it. */
 export async function startBundle(dir: string, file: string): Promise<string> {
-  await mkdir(dir, { recursive: true })
+  await makeDirectory(dir)
   if ((await readdir(dir)).length > 0) throw new BundleError(dir, 'output directory is not empty')
 
   const paths = bundlePaths(dir)
@@ -64,7 +64,7 @@ export async function finishBundle(
   summary: BundleSummary,
 ): Promise<void> {
   const paths = bundlePaths(dir)
-  await mkdir(paths.roots, { recursive: true })
+  await makeDirectory(paths.roots)
   await writeFile(paths.manifest, files.manifest)
   for (const [i, root] of files.roots.entries()) {
     await writeFile(join(paths.roots, `${i + 1}.signed`), root)

@@ -9,7 +9,8 @@
  * A key is used only while the current root lists it for its role; rotated-out keys stay on
  * disk, unused, until an operator deletes them.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { makeDirectory } from '../util/files.ts'
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   buildRoot,
@@ -210,7 +211,7 @@ export async function rootHistory(dir: string): Promise<Uint8Array[]> {
 }
 
 async function saveRoot(dir: string, root: TrustedRoot): Promise<void> {
-  await mkdir(join(dir, 'roots'), { recursive: true })
+  await makeDirectory(join(dir, 'roots'))
   await writeFile(join(dir, 'roots', `${root.root.version}.signed`), root.bytes, { flag: 'wx' })
   // Replace root.signed atomically: a crash leaves the old or the new root, never half of one.
   const temp = `${rootPath(dir)}.tmp`

@@ -8,8 +8,9 @@
  * The token is never logged or printed: commands print the file's path, and people and scripts
  * read the file.
  */
+import { makeDirectory } from '../util/files.ts'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { chmod, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { KeysDirError } from './errors.ts'
 
@@ -28,7 +29,7 @@ export function tokenPath(keysDir: string): string {
  */
 export async function writeOperatorToken(path: string, replace = false): Promise<void> {
   const token = randomBytes(TOKEN_BYTES).toString('hex')
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+  await makeDirectory(dirname(path), 0o700)
   await chmod(dirname(path), 0o700)
 
   const target = replace ? `${path}.tmp` : path

@@ -3,8 +3,9 @@
  * else (a deployment tool, an operator) to pick up. The copy appears whole or not at all: it is
  * written under a temporary name in the same directory, synced, hashed and renamed into place.
  */
+import { makeDirectory } from '../util/files.ts'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import type { InstallTarget, RunInstallOptions } from './runner.ts'
@@ -45,7 +46,7 @@ export async function stagePatch(
   const dest = join(action.directory, fileName)
   const temp = join(action.directory, `.${fileName}.${randomBytes(6).toString('hex')}.tmp`)
   try {
-    await mkdir(action.directory, { recursive: true })
+    await makeDirectory(action.directory)
     const digest = await copySynced(target.path, temp)
     if (target.sha256 !== undefined && !digest.equals(target.sha256)) {
       await rm(temp, { force: true })

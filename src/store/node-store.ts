@@ -3,7 +3,8 @@
  * patch under `<dataDir>/patches/`. LevelDB's lock on its folder keeps a second process off the
  * same data directory.
  */
-import { mkdir, rm, stat } from 'node:fs/promises'
+import { makeDirectory } from '../util/files.ts'
+import { rm, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 
 import { Level } from 'level'
@@ -43,7 +44,7 @@ export async function openNodeStore(dataDir: string, opts: NodeStoreOptions): Pr
   const dir = resolve(dataDir)
   const log = component(opts.log, 'store')
 
-  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await makeDirectory(dir, 0o700)
   const { mode } = await stat(dir)
   if ((mode & 0o077) !== 0) {
     log.warn({ dataDir: dir, mode: (mode & 0o777).toString(8) }, 'data directory is not private')
@@ -58,7 +59,7 @@ export async function openNodeStore(dataDir: string, opts: NodeStoreOptions): Pr
   }
 
   try {
-    await mkdir(patchesPath(dir), { recursive: true, mode: 0o700 })
+    await makeDirectory(patchesPath(dir), 0o700)
   } catch (err) {
     await db.close()
     throw err

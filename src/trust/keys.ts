@@ -3,8 +3,9 @@
  * enumerable, not serialised by JSON.stringify and not shown by util.inspect, so passing a key
  * to a logger prints its id and role, never the secret.
  */
+import { makeDirectory } from '../util/files.ts'
 import { createHash } from 'node:crypto'
-import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises'
+import { chmod, open, readFile, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { inspect } from 'node:util'
 import nacl from 'tweetnacl'
@@ -86,7 +87,7 @@ export class SigningKey {
  * existing file is never overwritten: losing a root key is not recoverable.
  */
 export async function writeKeyFile(path: string, key: SigningKey): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+  await makeDirectory(dirname(path), 0o700)
   await chmod(dirname(path), 0o700)
 
   const handle = await open(path, 'wx', 0o600)

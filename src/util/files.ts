@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 
 /** A file that cannot be an input of the kind asked: missing, not a regular file, too large. */
 export class InputFileError extends Error {
@@ -39,5 +40,37 @@ export async function naming<T>(path: string, fn: () => T | Promise<T>): Promise
   } catch (err) {
     if (err instanceof Error && !err.message.includes(path)) err.message += ` (in ${path})`
     throw err
+  }
+}
+
+/**
+ * Creates `path` and its missing parents, like `mkdir -p`, with `mode` on those it creates; a
+ * directory already there is fine. Levels are made one at a time: Node's recursive mkdir never
+ * returns for a path under /proc. A level that exists but is not a directory fails with ENOTDIR.
+ */
+export async function makeDirectory(path: string, mode?: number): Promise<void> {
+  const missing: string[] = []
+  for (let at = resolve(path); ; at = dirname(at)) {
+    const found = await stat(at).catch((err: NodeJS.ErrnoException) => {
+      // ENOTDIR: a level above is a file; walking up finds it and says so.
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined
+      throw err
+    })
+    if (found !== undefined) {
+      if (found.isDirectory()) break
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${at}'`), {
+        code: 'ENOTDIR',
+        path: at,
+      })
+    }
+    missing.unshift(at)
+    if (dirname(at) === at) break
+  }
+
+  for (const level of missing) {
+    await mkdir(level, { mode }).catch((err: NodeJS.ErrnoException) => {
+      // Made meanwhile by someone else: what was asked for is there.
+      if (err.code !== 'EEXIST') throw err
+    })
   }
 }

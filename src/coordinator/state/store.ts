@@ -12,7 +12,7 @@
  * Changes that belong together (a signed record, its sequence and the rollout it changed) are
  * written in one batch, so a crash leaves all of them or none.
  */
-import { mkdir } from 'node:fs/promises'
+import { makeDirectory } from '../../util/files.ts'
 import { join, resolve } from 'node:path'
 import { Level } from 'level'
 import type { NodeRecord } from '../rollout/index.ts'
@@ -32,7 +32,7 @@ export function coordinatorDbPath(dataDir: string): string {
  */
 export async function openCoordinatorStore(dataDir: string): Promise<CoordinatorStore> {
   const path = coordinatorDbPath(dataDir)
-  await mkdir(path, { recursive: true, mode: 0o700 })
+  await makeDirectory(path, 0o700)
   const db: Db = new Level<string, unknown>(path, { valueEncoding: 'json' })
   try {
     await db.open()
