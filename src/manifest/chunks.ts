@@ -92,10 +92,18 @@ export function chunkHash(m: Manifest, index: number): Uint8Array {
  * Checks that `data` is chunk `index` of the manifest's file. Throws a {@link ChunkIndexError}
  * for an index out of range and a {@link ChunkMismatchError} for a wrong length or hash.
  */
-export function verifyChunk(m: Manifest, index: number, data: Uint8Array): void {
+export function verifyChunk(
+  m: Manifest,
+  index: number,
+  data: Uint8Array | { byteLength: number; [Symbol.iterator](): Iterator<Uint8Array> },
+): void {
   const { length } = chunkRange(m, index)
   const expected = chunkHash(m, index)
-  const actual = createHash('sha256').update(data).digest()
+  const hash = createHash('sha256')
+  // Pieces (a Uint8ArrayList off the wire) are hashed as they lie, never joined.
+  if (data instanceof Uint8Array) hash.update(data)
+  else for (const piece of data) hash.update(piece)
+  const actual = hash.digest()
 
   if (data.byteLength !== length || !equals(actual, expected)) {
     throw new ChunkMismatchError(index, toHex(expected), toHex(actual), length, data.byteLength)

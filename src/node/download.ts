@@ -12,19 +12,12 @@
  * and marked) is it held: announced to peers, counted and reported. Until then its bytes are kept,
  * so a failed commit is retried by writing them again, never by trusting what the file may hold.
  */
-import { createHash } from 'node:crypto'
 import type { EventEmitter } from 'node:events'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { equals } from 'uint8arrays/equals'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import type { Logger } from '../log.ts'
-import {
-  chunkCount,
-  chunkHash,
-  chunkRange,
-  ChunkMismatchError,
-  verifyFile,
-} from '../manifest/index.ts'
+import { chunkCount, chunkRange, verifyChunk, verifyFile } from '../manifest/index.ts'
 import { requestChunkPieces } from '../mesh/chunk-protocol.ts'
 import { ChunkRequestError } from '../mesh/errors.ts'
 import type { Host } from '../mesh/host.ts'
@@ -380,7 +373,7 @@ export class Download {
 
   #verified(index: number, peerId: string, data: Uint8ArrayList): boolean {
     try {
-      verifyPieces(this.manifest, index, data)
+      verifyChunk(this.manifest, index, data)
       return true
     } catch (err) {
       this.#ctx.events.publish('chunk_rejected', {
@@ -560,21 +553,5 @@ export class Download {
     for (const abort of this.#inFlight.values()) abort.abort()
     for (const off of this.#listeners.splice(0)) off()
     this.#done.resolve(state)
-  }
-}
-
-/**
- * Checks that `data`, in its pieces, is chunk `index` of the manifest (verifyChunk without
- * joining the pieces). Throws a ChunkIndexError or a ChunkMismatchError.
- */
-function verifyPieces(m: Manifest, index: number, data: Uint8ArrayList): void {
-  const { length } = chunkRange(m, index)
-  const expected = chunkHash(m, index)
-  const hash = createHash('sha256')
-  for (const piece of data) hash.update(piece)
-  const actual = hash.digest()
-
-  if (data.byteLength !== length || !equals(actual, expected)) {
-    throw new ChunkMismatchError(index, toHex(expected), toHex(actual), length, data.byteLength)
   }
 }
