@@ -168,7 +168,9 @@ async function waitForEnd(
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const text = await readFile(file, 'utf8').catch(() => '')
+    // Whole lines only: the node may be half-way through writing the last one.
     const seen = text
+      .slice(0, text.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as NodeEvent)

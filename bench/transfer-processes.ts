@@ -7,6 +7,8 @@ import type { ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 
+import { NODE_FLAGS } from '../src/util/runtime.ts'
+
 /** One child process and what it printed so far. */
 export class Child {
   readonly name: string
@@ -18,7 +20,10 @@ export class Child {
   constructor(name: string, args: string[]) {
     guard()
     this.name = name
-    this.process = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    // Every child, patchmesh's and the baselines', runs with patchmesh's V8 options.
+    this.process = spawn(process.execPath, [...NODE_FLAGS, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     running.add(this)
     this.process.once('exit', () => {
       running.delete(this)

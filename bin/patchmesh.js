@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
+// (The options of src/util/runtime.ts: keep the two alike.)
 // Entry point. Plain JavaScript that any Node.js can parse, so that an old runtime gets a
 // one-line explanation instead of a syntax error: patchmesh runs its TypeScript sources
 // directly, which needs Node.js 22.18 or newer (type stripping on by default).

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
+
+import { NODE_FLAGS } from '../../src/util/runtime.ts'
 import { NetlabFleetError } from './errors.ts'
 
 /** The patchmesh entry point of this checkout. */
@@ -33,7 +35,7 @@ export interface NamespacedDaemon {
  * paths, so that it is the same runtime whatever PATH the namespace sees).
  */
 export function namespacedCommand(namespace: string, args: string[]): string[] {
-  return ['ip', 'netns', 'exec', namespace, process.execPath, PATCHMESH_BIN, ...args]
+  return ['ip', 'netns', 'exec', namespace, process.execPath, ...NODE_FLAGS, PATCHMESH_BIN, ...args]
 }
 
 /** Starts `patchmesh <args> --json --events <dir>/<name>.events` in `namespace`; waits for ready. */

@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
+import { NODE_FLAGS } from '../util/runtime.ts'
+
 const bin = join(import.meta.dirname, '../../bin/patchmesh.js')
 
 /** How long a daemon may take to print its ready line: 60 s. */
@@ -42,9 +44,8 @@ export async function startDaemon(
   opts: StartOptions = {},
 ): Promise<Daemon> {
   opts.signal?.throwIfAborted()
-  const child = spawn(process.execPath, [bin, ...args, '--json', '--events', eventsFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const argv = [...NODE_FLAGS, bin, ...args, '--json', '--events', eventsFile]
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
   opts.onSpawn?.(child)
   const stderr: string[] = []
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line))

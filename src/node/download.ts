@@ -9,8 +9,9 @@
  *
  * A verified chunk is staged (written) and handed back to the scheduler at once, so the next
  * requests go out while it waits for the data file's group commit; only once committed (synced
- * and marked) is it held: announced to peers, counted and reported. Until then its bytes are kept,
- * so a failed commit is retried by writing them again, never by trusting what the file may hold.
+ * and marked) is it held: announced to peers, counted and reported. Until then its bytes are kept
+ * (in a reused buffer, see chunk-buffers.ts), so a failed commit is retried by writing them again,
+ * never by trusting what the file may hold.
  */
 import type { EventEmitter } from 'node:events'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -34,6 +35,7 @@ import { DiskFullError } from '../store/errors.ts'
 import type { PatchFile } from '../store/patch-file.ts'
 import { toHex } from '../util/bytes.ts'
 import type { Manifest } from '../wire/records.ts'
+import { ChunkBuffers } from './chunk-buffers.ts'
 import type { ByteSource, NodeEvents } from './events.ts'
 
 export type DownloadState = 'fetching' | 'paused' | 'verifying' | 'complete' | 'failed' | 'stopped'
@@ -74,12 +76,16 @@ const FAILURE: Record<ChunkRequestError['reason'], FailureReason> = {
   protocol: 'bad-chunk',
 }
 
+/** Pooled chunk buffers kept beyond those staged chunks need: requests arrive while they wait. */
+const IN_FLIGHT_BUFFERS = 4
+
 /** Rounds of time-outs, with no good chunk between, after which a site peer is hung up on. */
 const SITE_TIMEOUT_ROUNDS = 2
 
 /** A chunk verified and written, not yet committed: its bytes, for a retry, and its origin. */
 interface Unheld {
-  data: readonly Uint8Array[]
+  /** From the download's {@link ChunkBuffers}, given back once the chunk is held. */
+  data: Buffer
   bytes: number
   peerId: string
   source: ByteSource
@@ -100,6 +106,7 @@ export class Download {
   /** Chunks staged in the data file and not yet held, by index. */
   readonly #unheld = new Map<number, Unheld>()
   #unheldBytes = 0
+  readonly #buffers: ChunkBuffers
   #retrying = false
   /** Site peers whose requests timed out since their last good chunk: rounds, and when last. */
   readonly #timeouts = new Map<string, { rounds: number; at: number }>()
@@ -117,6 +124,9 @@ export class Download {
     this.#file = file
     this.#ctx = ctx
     this.#log = ctx.log.child({ patch: patchId })
+    // Enough for every chunk staged while requests wait (see #pump), and the ones in flight.
+    const staged = Math.ceil(this.#unheldLimit() / Math.max(1, manifest.chunkSize))
+    this.#buffers = new ChunkBuffers(manifest.chunkSize, staged + IN_FLIGHT_BUFFERS)
 
     const count = chunkCount(manifest)
     if (count > 0 && !file.isComplete()) {
@@ -271,10 +281,13 @@ export class Download {
       // scheduler keeps the request booked as in flight for good and never asks for it again.
       if (this.#state !== 'fetching' && this.#state !== 'paused') return
 
-      if (!this.#verified(index, peerId, pieces)) return
+      const data = this.#join(index, pieces)
+      if (!this.#verified(index, peerId, data)) {
+        this.#buffers.release(data)
+        return
+      }
       // A second copy (end game) of a chunk staged or held already: settle its request only.
       const copy = this.#unheld.has(index) || this.#file.held.get(index)
-      const data = [...pieces]
       const { committed } = copy
         ? { committed: undefined }
         : await this.#file.stageChunk(index, data)
@@ -282,9 +295,12 @@ export class Download {
       for (const other of scheduler.received(index, peerId, performance.now())) {
         this.#inFlight.get(`${other.index}:${other.peerId}`)?.abort()
       }
-      if (committed === undefined) return
+      if (committed === undefined) {
+        this.#buffers.release(data)
+        return
+      }
 
-      const entry = { data, bytes: pieces.byteLength, peerId, source, failed: false }
+      const entry = { data, bytes: data.byteLength, peerId, source, failed: false }
       this.#unheld.set(index, entry)
       this.#unheldBytes += entry.bytes
       this.#whenCommitted(index, committed)
@@ -314,6 +330,7 @@ export class Download {
     if (entry === undefined) return
     this.#unheld.delete(index)
     this.#unheldBytes -= entry.bytes
+    this.#buffers.release(entry.data)
     if (this.#isFinal()) return
 
     const { peerId, source, bytes } = entry
@@ -371,7 +388,18 @@ export class Download {
     return 2 * Math.max(this.#file.commitBytes, this.manifest.chunkSize)
   }
 
-  #verified(index: number, peerId: string, data: Uint8ArrayList): boolean {
+  /**
+   * The chunk's pieces in one buffer of the pool; pieces of the wrong length (which fail
+   * verification) in a buffer of their own.
+   */
+  #join(index: number, pieces: Uint8ArrayList): Buffer {
+    const { length } = chunkRange(this.manifest, index)
+    if (pieces.byteLength !== length) return Buffer.from(pieces.subarray())
+
+    return this.#buffers.copy(pieces, length)
+  }
+
+  #verified(index: number, peerId: string, data: Uint8Array): boolean {
     try {
       verifyChunk(this.manifest, index, data)
       return true

@@ -19,6 +19,7 @@ import {
 } from './errors.ts'
 import { GroupCommit } from './group-commit.ts'
 import type { HeldMarks } from './held-marks.ts'
+import { preallocate } from './preallocate.ts'
 
 /** Chunk bytes: one array, or the pieces they arrived in, in order. */
 export type ChunkBytes = Uint8Array | readonly Uint8Array[]
@@ -28,7 +29,7 @@ export type ChunkBytes = Uint8Array | readonly Uint8Array[]
  * oldest has waited {@link COMMIT_DELAY_MS}. A node killed before a commit fetches at most about
  * this much again; nothing is ever marked that was not synced first.
  */
-export const COMMIT_BYTES = 8 * 1024 * 1024
+export const COMMIT_BYTES = 4 * 1024 * 1024
 const COMMIT_DELAY_MS = 50
 /** Read size of the whole-file hash: a few large reads, into two buffers used in turn. */
 const HASH_READ_BYTES = 4 * 1024 * 1024
@@ -72,9 +73,10 @@ export class DataFile {
   }
 
   /**
-   * Opens or creates the data file as a sparse file of the manifest's size and loads the held
-   * marks. When the file is missing or its size is wrong, something outside the node touched it:
-   * the marks can no longer be trusted, so they are dropped and the download starts over.
+   * Opens or creates the data file as a file of the manifest's size, its blocks reserved (see
+   * preallocate.ts) while chunks are missing, and loads the held marks. When the file is missing
+   * or its size is wrong, something outside the node touched it: the marks can no longer be
+   * trusted, so they are dropped and the download starts over.
    */
   static async open(ctx: DataFileContext): Promise<DataFile> {
     const { patchId, manifest, path, marks, log } = ctx
@@ -96,6 +98,17 @@ export class DataFile {
         // Down to nothing first, so stale bytes are released; then up to size without writing.
         await handle.truncate(0)
         await handle.truncate(manifest.size)
+      }
+      // Chunks are still to come: reserve their blocks now rather than page by page.
+      if (!held.isFull()) {
+        const reservation = await preallocate(path, manifest.size)
+        if (!reservation.reserved) {
+          const level = /space|quota/i.test(reservation.why) ? 'warn' : 'debug'
+          log[level](
+            { patchId, path, size: manifest.size, why: reservation.why },
+            'could not reserve the data file’s space; it stays sparse and fills as chunks arrive',
+          )
+        }
       }
     } catch (err) {
       await handle.close()

@@ -3,7 +3,7 @@
  * and the key of every held-chunk mark. Internal to src/store.
  *
  *   <dataDir>/meta/               LevelDB (its LOCK file keeps a second process out)
- *   <dataDir>/patches/<id>.data   one sparse data file per patch, chunk i at i * chunkSize
+ *   <dataDir>/patches/<id>.data   one data file per patch (blocks reserved up front), chunk i at i * chunkSize
  */
 import { join } from 'node:path'
 

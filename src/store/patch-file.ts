@@ -1,6 +1,6 @@
 /**
  * A handle on one patch's data file, from NodeStore.openPatch. Chunk i lives at offset
- * i * chunkSize of `<dataDir>/patches/<patchId>.data`, a sparse file of the manifest's size.
+ * i * chunkSize of `<dataDir>/patches/<patchId>.data`, a file of the manifest's size.
  */
 import type { Manifest } from '../wire/records.ts'
 import { COMMIT_BYTES } from './data-file.ts'

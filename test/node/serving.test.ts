@@ -19,6 +19,14 @@ describe('ChunkServing', () => {
   const corrupt: Array<[string, number]> = []
   const seen: Array<{ index: number; path: string }> = []
   let serving: ChunkServing
+  let clock = 0
+  const RECHECK_MS = 60_000
+
+  async function damage(index: number): Promise<void> {
+    const handle = await open(file.path, 'r+')
+    await handle.write(Buffer.from([0xff, 0xee]), 0, 2, index * CS + 100)
+    await handle.close()
+  }
 
   before(async () => {
     const s = await scratch()
@@ -36,6 +44,8 @@ describe('ChunkServing', () => {
       wanUp: new TokenBucket(Infinity),
       events,
       onCorrupt: (patchId, index) => corrupt.push([patchId, index]),
+      recheckMs: RECHECK_MS,
+      now: () => clock,
     })
   })
   after(async () => {
@@ -52,9 +62,7 @@ describe('ChunkServing', () => {
   })
 
   it('refuses a chunk damaged on disk, stops holding it and asks for it to be fetched again', async () => {
-    const handle = await open(file.path, 'r+')
-    await handle.write(Buffer.from([0xff, 0xee]), 0, 2, 2 * CS + 100)
-    await handle.close()
+    await damage(2)
 
     assert.equal(await serving.getChunk(patch.patchId, 2), 'not-found')
     assert.equal(file.held.get(2), false)
@@ -62,6 +70,27 @@ describe('ChunkServing', () => {
     assert.deepEqual(seen, [{ patchId: patch.patchId, index: 2, path: file.path }])
     // The other chunks are still served.
     assert.ok((await serving.getChunk(patch.patchId, 3)) instanceof Uint8Array)
+  })
+
+  it('serves a chunk checked less than recheckMs ago without hashing it again', async () => {
+    clock = 1_000
+    assert.ok((await serving.getChunk(patch.patchId, 0)) instanceof Uint8Array)
+    await damage(0)
+
+    clock += RECHECK_MS - 1
+    // Read back unchecked: the damage goes out (the receiving peer verifies every chunk).
+    const unchecked = await serving.getChunk(patch.patchId, 0)
+    assert.ok(unchecked instanceof Uint8Array)
+    assert.notDeepEqual(Buffer.from(unchecked), patch.chunk(0))
+    assert.equal(file.held.get(0), true)
+  })
+
+  it('checks a chunk again once recheckMs have passed since its last check', async () => {
+    clock += 1
+
+    assert.equal(await serving.getChunk(patch.patchId, 0), 'not-found')
+    assert.equal(file.held.get(0), false)
+    assert.deepEqual(corrupt.at(-1), [patch.patchId, 0])
   })
 
   it('keeps the damaged chunk unheld across a restart of the store', async () => {
@@ -72,7 +101,7 @@ describe('ChunkServing', () => {
 
     assert.deepEqual(
       range(4).map((i) => file.held.get(i)),
-      [true, true, false, true],
+      [false, true, false, true],
     )
   })
 })

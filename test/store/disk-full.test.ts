@@ -69,16 +69,35 @@ describe('PatchFile on a full disk', { skip }, () => {
 
   it('raises a DiskFullError naming the patch, the chunk and the data file', async () => {
     await fill()
+    // Opened on the full disk, so its blocks could not be reserved and the data write fails.
+    const other = makePatch(8, undefined, 2)
+    const sparse = await store.openPatch(other.patchId, other.manifest)
 
-    await assert.rejects(file.writeChunk(3, patch.chunk(3)), (err: any) => {
+    await assert.rejects(sparse.writeChunk(3, other.chunk(3)), (err: any) => {
       assert.equal(err.name, 'DiskFullError')
-      assert.equal(err.patchId, patch.patchId)
+      assert.equal(err.patchId, other.patchId)
       assert.equal(err.index, 3)
-      assert.equal(err.path, file.path)
+      assert.equal(err.path, sparse.path)
       assert.match(err.message, /no space left .* chunk 3 of patch [0-9a-f]{32}; free space/)
 
       return true
     })
+    await sparse.close()
+  })
+
+  it('writes a chunk into the blocks reserved before the disk filled up', async () => {
+    await fill()
+
+    // The data is written; only the marks in LevelDB may find no room.
+    await file.writeChunk(3, patch.chunk(3)).catch((err: any) => {
+      assert.equal(err.name, 'DiskFullError')
+      assert.notEqual(err.path, file.path)
+    })
+    const handle = await open(file.path, 'r')
+    const back = Buffer.alloc(patch.chunk(3).byteLength)
+    await handle.read(back, 0, back.byteLength, 3 * patch.manifest.chunkSize)
+    await handle.close()
+    assert.deepEqual(back, patch.chunk(3))
   })
 
   it('marks nothing for a chunk whose write failed, also after a restart', async () => {

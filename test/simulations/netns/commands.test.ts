@@ -10,6 +10,7 @@ import {
 import { planFleet } from '../../../simulations/netns/plan.ts'
 import { PATCHMESH_BIN, namespacedCommand } from '../../../simulations/netns/processes.ts'
 import type { Scenario } from '../../../simulations/types.ts'
+import { NODE_FLAGS } from '../../../src/util/runtime.ts'
 
 const scenario: Scenario = {
   name: 'test',
@@ -117,7 +118,8 @@ describe('processes in a namespace', () => {
     assert.deepEqual(command.slice(0, 4), ['ip', 'netns', 'exec', 'pm7-s1'])
     assert.equal(command[4], process.execPath)
     assert.ok(command[4].startsWith('/'))
-    assert.equal(command[5], PATCHMESH_BIN)
-    assert.deepEqual(command.slice(6), ['node', 'start'])
+    assert.deepEqual(command.slice(5, -3), NODE_FLAGS)
+    assert.equal(command.at(-3), PATCHMESH_BIN)
+    assert.deepEqual(command.slice(-2), ['node', 'start'])
   })
 })
