@@ -55,6 +55,8 @@ export class DownloadState {
   chunksInFlight = 0
   /** A lower bound on the fallback deadline of every waiting chunk not in flight. */
   waitDueAt = Infinity
+  /** The latest end of a pause ever set: no peer is paused from then on. */
+  pausesEndBy = -Infinity
   /** Ids banned from this patch, kept across removal so a reconnecting peer stays banned. */
   readonly banned = new Set<string>()
   readonly stats = {

@@ -104,4 +104,5 @@ function pause(s: DownloadState, peer: PeerState, now: number): void {
   const { backoffMs, maxBackoffMs } = s.options
   peer.failuresInRow++
   peer.pausedUntil = now + Math.min(maxBackoffMs, backoffMs * 2 ** (peer.failuresInRow - 1))
+  s.pausesEndBy = Math.max(s.pausesEndBy, peer.pausedUntil)
 }

@@ -171,17 +171,33 @@ export class ChunkScheduler {
   }
 
   /**
+   * Whether a request slot is free (fewer than `maxInFlight` requests out and chunks missing). When
+   * it is not, {@link ChunkScheduler.next} returns nothing, so a caller may skip the call after a
+   * have message or a timer: the overdue chunks that call would claim are claimed by the first
+   * call after a reply frees a slot, under the same deadlines. O(1).
+   */
+  hasFreeSlot(): boolean {
+    const s = this.#s
+
+    return s.remaining > 0 && s.inFlight < s.options.maxInFlight
+  }
+
+  /**
    * The latest time (ms) by which to call {@link ChunkScheduler.next} again if nothing else
    * happens: the next WAN fallback deadline or the end of a peer's pause; Infinity when none, and
-   * `now` or earlier when a deadline passed (or the WAN wait shortened) since the last `next()`. Events the caller sees itself
-   * (replies, peer changes, a refilled WAN budget) are not included: call `next()` after those.
-   * O(peers). The time may be early (a member delivered meanwhile); `next()` then returns nothing.
+   * `now` or earlier when a deadline passed (or the WAN wait shortened) since the last `next()`.
+   * Events the caller sees itself (replies, peer changes, a refilled WAN budget) are not included:
+   * call `next()` after those. O(1) unless a peer is paused, O(peers) then. The time may be early
+   * (a member delivered meanwhile); `next()` then returns nothing.
    */
   nextWakeAt(now: number): number {
     const s = this.#s
     if (s.remaining === 0) return Infinity
 
     let wake = s.order.size(WAITING) > 0 ? s.waitDueAt : Infinity
+    // Pauses are rare (timeouts, refusals): past the last one set, no peer can be paused.
+    if (now >= s.pausesEndBy) return wake
+
     for (const peer of s.peers.list) {
       if (!peer.banned && peer.pausedUntil > now && peer.pausedUntil < wake) wake = peer.pausedUntil
     }
