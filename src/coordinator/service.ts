@@ -388,11 +388,16 @@ export class CoordinatorService {
   listNodes(): NodeView[] {
     const now = this.#now()
     const states = new Map<string, Record<string, string>>()
+    const reasons = new Map<string, Record<string, string>>()
+    const of = (byNode: Map<string, Record<string, string>>, nodeId: string) => {
+      let byPatch = byNode.get(nodeId)
+      if (byPatch === undefined) byNode.set(nodeId, (byPatch = {}))
+      return byPatch
+    }
     for (const [patchId, { model }] of this.#rollouts) {
       for (const node of model.nodes()) {
-        let byPatch = states.get(node.nodeId)
-        if (byPatch === undefined) states.set(node.nodeId, (byPatch = {}))
-        byPatch[patchId] = node.state
+        of(states, node.nodeId)[patchId] = node.state
+        if (node.reason) of(reasons, node.nodeId)[patchId] = node.reason
       }
     }
 
@@ -400,7 +405,14 @@ export class CoordinatorService {
       .sort((a, b) =>
         a.site === b.site ? compareText(a.nodeId, b.nodeId) : compareText(a.site, b.site),
       )
-      .map((n) => nodeView(n, states.get(n.nodeId) ?? {}, this.#isActive(n, now)))
+      .map((n) =>
+        nodeView(
+          n,
+          states.get(n.nodeId) ?? {},
+          reasons.get(n.nodeId) ?? {},
+          this.#isActive(n, now),
+        ),
+      )
   }
 
   /** Counts for the health answer. */
@@ -586,10 +598,9 @@ export class CoordinatorService {
   /**
    * Hands a record to the mesh; a failure is logged and counted, not thrown (it is stored).
    *
-   * Known shortcoming: "ok" means gossipsub took the message, not that any peer received it. A
-   * tester once saw two approvals reach no peer for a minute (not reproduced); nodes then learn
-   * them only from catch-up when they (re)connect, or after a coordinator restart. There is no
-   * periodic re-gossip of current records yet.
+   * "ok" means gossipsub took the message, not that any peer received it (a tester once saw two
+   * approvals reach no peer for a minute). Nodes that missed it learn it at their next catch-up:
+   * when they (re)connect, and every five minutes or so (src/mesh/records.ts).
    */
   async #publish(bytes: Uint8Array, stream: string): Promise<boolean> {
     try {

@@ -125,11 +125,17 @@ export interface NodeView {
   active: boolean
   /** The node's latest state per patch it reported on. */
   patches: Record<string, string>
+  /**
+   * Per patch, why the node failed or is held up (e.g. "disk full: <path>"), as its latest report
+   * says; patches whose report gives no reason are left out.
+   */
+  reasons: Record<string, string>
 }
 
 export function nodeView(
   node: NodeEntry,
   states: Record<string, string>,
+  reasons: Record<string, string>,
   active: boolean,
 ): NodeView {
   return {
@@ -141,6 +147,7 @@ export function nodeView(
     lastSeenMs: node.lastSeenMs,
     active,
     patches: states,
+    reasons,
   }
 }
 

@@ -3,6 +3,11 @@
  * while it was away (gossip is not durable). Every record, however it arrives, goes through the
  * node's verifier; the gossip validator rejects what fails, so gossipsub neither delivers nor
  * forwards it and lowers the sender's score.
+ *
+ * A node catches up from each peer that serves records when it meets it, and again every few
+ * minutes from one of them picked at random: gossip that reached no peer (published while the
+ * mesh was forming, or lost with a connection) is then still learned within that time, without
+ * gossiping records again (a repeated record would count against its sender as a replay).
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId, Stream } from '@libp2p/interface'
@@ -26,6 +31,14 @@ export interface RecordSink {
 /** Most records accepted in one catch-up. */
 const MAX_CATCH_UP_RECORDS = 10_000
 
+export interface RecordExchangeOptions {
+  /**
+   * How often to catch up again from a connected peer that serves records, ms, give or take a
+   * fifth (so a fleet started together does not ask together). Default 5 minutes; Infinity never.
+   */
+  catchUpEveryMs?: number
+}
+
 const TOPIC_BY_TYPE: Record<string, string> = {
   'patchmesh.root.v1': ANNOUNCE_TOPIC,
   'patchmesh.announcement.v1': ANNOUNCE_TOPIC,
@@ -44,11 +57,16 @@ export class RecordExchange {
   readonly #host: Host
   readonly #sink: RecordSink
   readonly #log: Logger
+  readonly #everyMs: number
+  /** Connected peers that serve records, by id. */
+  readonly #servers = new Map<string, PeerId>()
+  #timer: NodeJS.Timeout | undefined
 
-  constructor(host: Host, sink: RecordSink, log: Logger) {
+  constructor(host: Host, sink: RecordSink, log: Logger, opts: RecordExchangeOptions = {}) {
     this.#host = host
     this.#sink = sink
     this.#log = log
+    this.#everyMs = opts.catchUpEveryMs ?? 5 * 60_000
   }
 
   async start(): Promise<void> {
@@ -65,10 +83,15 @@ export class RecordExchange {
       maxInboundStreams: 8,
     })
     this.#host.addEventListener('peer:identify', this.#onIdentify)
+    this.#host.addEventListener('peer:disconnect', this.#onDisconnect)
+    this.#schedule()
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
     this.#host.removeEventListener('peer:identify', this.#onIdentify)
+    this.#host.removeEventListener('peer:disconnect', this.#onDisconnect)
     const { pubsub } = this.#host.services
     for (const topic of [ANNOUNCE_TOPIC, APPROVE_TOPIC]) {
       pubsub.unsubscribe(topic)
@@ -78,7 +101,34 @@ export class RecordExchange {
   }
 
   readonly #onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
-    if (evt.detail.protocols.includes(RECORDS_PROTOCOL)) void this.catchUp(evt.detail.peerId)
+    const { peerId, protocols } = evt.detail
+    if (!protocols.includes(RECORDS_PROTOCOL)) return
+
+    this.#servers.set(peerId.toString(), peerId)
+    void this.catchUp(peerId)
+  }
+
+  readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    this.#servers.delete(evt.detail.toString())
+  }
+
+  #schedule(): void {
+    if (!Number.isFinite(this.#everyMs)) return
+
+    const delay = this.#everyMs * (0.8 + 0.4 * Math.random())
+    this.#timer = setTimeout(() => void this.#catchUpFromAny(), delay)
+    this.#timer.unref()
+  }
+
+  /** The periodic catch-up: from one connected server picked at random, then the next round. */
+  async #catchUpFromAny(): Promise<void> {
+    const servers = [...this.#servers.values()]
+    const peer = servers[Math.floor(Math.random() * servers.length)]
+    if (peer !== undefined) {
+      const count = await this.catchUp(peer)
+      this.#log.debug({ peer: peer.toString(), records: count }, 'periodic catch-up done')
+    }
+    if (this.#timer !== undefined) this.#schedule()
   }
 
   /** Gossips a record this node made or accepted, on the topic for its type. */

@@ -65,6 +65,10 @@ export interface DownloadContext {
    * anyway; the demo saw a site pull 1.3x the file that way in 2 runs out of about 12.
    */
   gatherMs?: number
+  /** Bytes by source fetched before this process started (stored by {@link onBytes}). */
+  bytesBefore?: Readonly<Record<ByteSource, number>>
+  /** Told the bytes by source, all of them, each time a chunk is held. */
+  onBytes?: (bytes: Readonly<Record<ByteSource, number>>) => void
 }
 
 const FAILURE: Record<ChunkRequestError['reason'], FailureReason> = {
@@ -96,7 +100,8 @@ interface Unheld {
 export class Download {
   readonly patchId: string
   readonly manifest: Manifest
-  readonly bytes: Record<ByteSource, number> = { site: 0, wan: 0, origin: 0 }
+  /** Bytes of the chunks held, by source, this process and (from the context) before it. */
+  readonly bytes: Record<ByteSource, number>
   #state: DownloadState = 'fetching'
   readonly #file: PatchFile
   readonly #ctx: DownloadContext
@@ -124,6 +129,7 @@ export class Download {
     this.#file = file
     this.#ctx = ctx
     this.#log = ctx.log.child({ patch: patchId })
+    this.bytes = { site: 0, wan: 0, origin: 0, ...ctx.bytesBefore }
     // Enough for every chunk staged while requests wait (see #pump), and the ones in flight.
     const staged = Math.ceil(this.#unheldLimit() / Math.max(1, manifest.chunkSize))
     this.#buffers = new ChunkBuffers(manifest.chunkSize, staged + IN_FLIGHT_BUFFERS)
@@ -335,6 +341,7 @@ export class Download {
 
     const { peerId, source, bytes } = entry
     this.bytes[source] += bytes
+    this.#ctx.onBytes?.(this.bytes)
     this.#ctx.hello.have(this.patchId, chunkCount(this.manifest), index)
     this.#ctx.events.publish('chunk_received', {
       patchId: this.patchId,

@@ -16,6 +16,7 @@ import type { PatchFile } from '../store/patch-file.ts'
 import { checkManifest } from '../trust/index.ts'
 import type { Holding } from '../wire/mesh.ts'
 import type { Announcement, Manifest } from '../wire/records.ts'
+import { CounterSaver, countsFromStored, countsToStored } from './byte-counters.ts'
 import { Download } from './download.ts'
 import type { HelloService } from '../mesh/hello.ts'
 import type { ByteSource, NodeEvents } from './events.ts'
@@ -23,6 +24,8 @@ import type { Holders } from './holders.ts'
 
 /** The stored state of a patch whose every chunk and whole file were verified. */
 export const VERIFIED_STATE = 'verified'
+/** The stored state of a patch being fetched: its counters are the bytes received so far. */
+export const FETCHING_STATE = 'fetching'
 
 const NO_BYTES: Readonly<Record<ByteSource, number>> = Object.freeze({ site: 0, wan: 0, origin: 0 })
 
@@ -50,7 +53,10 @@ export class NodePatches {
   readonly #log: Logger
   readonly #downloads = new Map<string, Download>()
   readonly #verified = new Set<string>()
-  /** Bytes received for patches completed before this start, from their stored state. */
+  /**
+   * Bytes received for each patch before this start, from its stored state, until a download of it
+   * takes them over.
+   */
   readonly #receivedBefore = new Map<string, Record<ByteSource, number>>()
 
   constructor(ctx: NodePatchesContext) {
@@ -126,13 +132,12 @@ export class NodePatches {
 
     const file = await this.#open(a.patchId, checkManifest(a, bytes))
     const stored = await this.#ctx.store.getPatchState(a.patchId)
+    // Bytes fetched before this start count until the download goes on (which takes them over).
+    if (stored?.state === FETCHING_STATE) {
+      this.#receivedBefore.set(a.patchId, countsFromStored(stored.counters))
+    }
     if (stored?.state === VERIFIED_STATE && file.isComplete()) {
-      const c = stored.counters ?? {}
-      this.#receivedBefore.set(a.patchId, {
-        site: c.bytesSite ?? 0,
-        wan: c.bytesWan ?? 0,
-        origin: c.bytesOrigin ?? 0,
-      })
+      this.#receivedBefore.set(a.patchId, countsFromStored(stored.counters))
       this.#verified.add(a.patchId)
     }
     this.#ctx.hello.refresh()
@@ -153,6 +158,13 @@ export class NodePatches {
     const ctx = this.#ctx
     const file = await this.#open(patchId, manifest)
     ctx.hello.refresh()
+    const stored = await ctx.store.getPatchState(patchId)
+    const createdAtMs = stored?.createdAtMs ?? Date.now()
+    const counters = new CounterSaver(
+      (bytes) => this.#putState(patchId, FETCHING_STATE, bytes, createdAtMs),
+      this.#log.child({ patch: patchId }),
+    )
+    this.#receivedBefore.delete(patchId)
     const download = new Download(patchId, manifest, file, {
       host: ctx.host,
       selfId: ctx.host.peerId.toString(),
@@ -165,11 +177,16 @@ export class NodePatches {
       scheduler: ctx.scheduler,
       stallTimeoutMs: ctx.stallTimeoutMs,
       diskRetryMs: ctx.diskRetryMs,
+      // A patch fetched again (a damaged chunk) adds to what its earlier download counted.
+      bytesBefore: countsFromStored(stored?.counters),
+      onBytes: (bytes) => counters.save(bytes),
     })
     this.#downloads.set(patchId, download)
     download.start()
     void download.finished
       .then(async (state) => {
+        // Every count is written before the verified state, which must be the last write.
+        await counters.close()
         if (state !== 'complete') return
         await this.#markVerified(patchId, download.bytes)
         await ctx.onVerified(patchId)
@@ -226,21 +243,24 @@ export class NodePatches {
     for (const file of this.files.values()) await file.close()
   }
 
-  /**
-   * Known shortcoming: the bytes by source are stored only here, at completion. A node killed
-   * mid-download forgets what it had counted, so after a restart its reports (and the WAN bytes
-   * the coordinator shows) leave out the bytes fetched before the kill.
-   */
   async #markVerified(patchId: string, bytes: Readonly<Record<ByteSource, number>>): Promise<void> {
-    const now = Date.now()
     const previous = await this.#ctx.store.getPatchState(patchId)
-    await this.#ctx.store.putPatchState(patchId, {
-      state: VERIFIED_STATE,
-      createdAtMs: previous?.createdAtMs ?? now,
-      updatedAtMs: now,
-      counters: { bytesSite: bytes.site, bytesWan: bytes.wan, bytesOrigin: bytes.origin },
-    })
+    await this.#putState(patchId, VERIFIED_STATE, bytes, previous?.createdAtMs ?? Date.now())
     this.#verified.add(patchId)
+  }
+
+  async #putState(
+    patchId: string,
+    state: string,
+    bytes: Readonly<Record<ByteSource, number>>,
+    createdAtMs: number,
+  ): Promise<void> {
+    await this.#ctx.store.putPatchState(patchId, {
+      state,
+      createdAtMs,
+      updatedAtMs: Date.now(),
+      counters: countsToStored(bytes),
+    })
   }
 
   async #open(patchId: string, manifest: Manifest): Promise<PatchFile> {

@@ -109,7 +109,19 @@ describe('the dashboard in a browser', { timeout: 120_000 }, () => {
   })
 
   it('shows the fleet by site and ring, and every node, as the API does', async () => {
-    const { nodes } = (await api('/api/v1/nodes')) as { nodes: Array<Record<string, string>> }
+    const { nodes } = (await api('/api/v1/nodes')) as {
+      nodes: Array<{
+        nodeId: string
+        site: string
+        ring: string
+        patches: Record<string, string>
+        reasons: Record<string, string>
+      }>
+    }
+    assert.ok(
+      nodes.some((n) => Object.keys(n.reasons).length > 0),
+      'a node gives a reason',
+    )
     const sites = [...new Set(nodes.map((n) => n.site))]
 
     for (const site of sites) {
@@ -126,6 +138,9 @@ describe('the dashboard in a browser', { timeout: 120_000 }, () => {
       assert.equal(await text(`node-${node.nodeId}-ring`), node.ring)
       for (const [patchId, state] of Object.entries(node.patches)) {
         assert.equal(await text(`node-${node.nodeId}-state-${patchId}`), state)
+      }
+      for (const [patchId, reason] of Object.entries(node.reasons)) {
+        assert.equal(await text(`node-${node.nodeId}-reason-${patchId}`), reason)
       }
     }
   })

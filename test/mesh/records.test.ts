@@ -233,6 +233,15 @@ describe('NodeRecords verdicts', () => {
 })
 
 /** A sink that keeps what it is given and settles `filled` once it has `expected` records. */
+/** Waits until `ok()` holds, looking every 20 ms; fails after PATIENCE, naming `what`. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + PATIENCE
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`no ${what} in ${PATIENCE} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 function recordingSink(expected: number) {
   const received: Array<{ bytes: Uint8Array; from: string; via: string }> = []
   const filled = deferred()
@@ -313,6 +322,29 @@ describe('RecordExchange catch-up', () => {
         bytesOf(received.slice(0, held.length)),
         held.map((b) => Buffer.from(b)),
       )
+    } finally {
+      await Promise.all([served.stop(), asking.stop()])
+      await stopAll(...hosts)
+    }
+  })
+
+  it('catches up again every catchUpEveryMs, so a record gossiped to no one still arrives', async () => {
+    const hosts: Host[] = await Promise.all([startHost(), startHost()])
+    const [server, client] = hosts
+    const served = new RecordExchange(server, serving.records, silent)
+    const { sink, received } = recordingSink(Infinity)
+    const asking = new RecordExchange(client, sink, silent, { catchUpEveryMs: 200 })
+    const later = otherPatch(authority, 4)
+    try {
+      await Promise.all([served.start(), asking.start()])
+      await client.dial(server.getMultiaddrs()[0], { signal: AbortSignal.timeout(PATIENCE) })
+      await until(() => received.length >= held.length, 'first catch-up')
+
+      // Accepted by the server after the client caught up, and never gossiped to the client.
+      assert.equal(await serving.records.receive(later, 'x', 'gossip'), 'accept')
+      await until(() => received.some((r) => same(r.bytes, later)), 'the later record by catch-up')
+
+      assert.equal(received.find((r) => same(r.bytes, later))?.via, 'catch-up')
     } finally {
       await Promise.all([served.stop(), asking.stop()])
       await stopAll(...hosts)

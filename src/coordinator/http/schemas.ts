@@ -213,6 +213,11 @@ export const nodeListSchema = object({
       lastSeenMs: integer,
       active: { type: 'boolean' },
       patches: { type: 'object', additionalProperties: string, description: 'state by patch id' },
+      reasons: {
+        type: 'object',
+        additionalProperties: string,
+        description: 'why the node failed or is held up, by patch id; patches with none left out',
+      },
     }),
   },
 })

@@ -128,7 +128,12 @@ export function fleet(): CoordinatorReport[] {
   return [
     report('leeds-1', 'installed', { bytesOrigin: size }),
     report('leeds-2', 'installed', { bytesOwnSite: size }),
-    report('leeds-3', 'downloading', { ring: 'pilot', bytesOwnSite: 1024, chunksHeld: 1 }),
+    report('leeds-3', 'downloading', {
+      ring: 'pilot',
+      bytesOwnSite: 1024,
+      chunksHeld: 1,
+      reason: 'disk full: /var/lib/patchmesh',
+    }),
     report('york-1', 'installed', {
       site: 'york',
       bytesOtherSites: size - 1024,

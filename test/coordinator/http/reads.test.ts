@@ -109,6 +109,15 @@ describe('the read routes', () => {
     })
   })
 
+  it('GET /api/v1/nodes says why a node failed or is held up, per patch', async () => {
+    const { body } = await get('/api/v1/nodes')
+    const reasons = Object.fromEntries(body.nodes.map((n: any) => [n.nodeId, n.reasons]))
+
+    assert.deepEqual(reasons['york-2'], { [OPENSSL.patchId]: 'exit code 2' })
+    assert.deepEqual(reasons['leeds-3'], { [OPENSSL.patchId]: 'disk full: /var/lib/patchmesh' })
+    assert.deepEqual(reasons['leeds-1'], {})
+  })
+
   it('answers 404 RouteNotFoundError for a path no route serves', async () => {
     const { status, body } = await get('/api/v1/nothing')
 
