@@ -48,10 +48,15 @@ export class DownloadState {
   wanChunkMs = 0
   /** The wait of one rank, as {@link DownloadState.deadline} uses it; see `wanWaitChunkTimes`. */
   waitMs: number
-  /** First-ranked members saved before a membership change, until the re-bucketing after it. */
-  #ownersBefore: Int32Array | undefined
-  /** Requests in flight, and distinct chunks they are for. */
+  /**
+   * While the split is stale (a membership change not yet applied), so are the buckets: calls
+   * that would re-bucket leave it to {@link DownloadState.sync}, which applies them all as of this
+   * time, the latest of theirs.
+   */
+  #pendingAt = 0
+  /** Requests in flight, those of them across the WAN, and distinct chunks they are for. */
   inFlight = 0
+  wanInFlight = 0
   chunksInFlight = 0
   /** A lower bound on the fallback deadline of every waiting chunk not in flight. */
   waitDueAt = Infinity
@@ -86,7 +91,7 @@ export class DownloadState {
     this.lastChunkSize = sizes.lastChunkSize
     this.site = site
     this.have = have
-    this.split = new SiteSplit(selfId, options.seed, this.peers, n)
+    this.split = new SiteSplit(selfId, options.seed, n)
     this.siteHolders = new Uint16Array(n)
     this.wanHolders = new Uint16Array(n)
     this.requests = new Uint8Array(n)
@@ -157,6 +162,8 @@ export class DownloadState {
 
   /** Moves chunk `index` to the bucket it now belongs in. */
   update(index: number, now: number): void {
+    if (this.#deferred(now)) return
+
     const from = this.order.bucket[index]
     if (from === DONE) return
 
@@ -172,23 +179,56 @@ export class DownloadState {
     if (this.requests[index] === 0) this.waitDueAt = Math.min(this.waitDueAt, this.deadline(index))
   }
 
+  /** Re-buckets every chunk after a bulk change, O(chunks). */
+  updateAll(now: number): void {
+    if (!this.#deferred(now)) this.#rebucket(now, undefined)
+  }
+
   /**
-   * Re-buckets every chunk after a bulk change, O(chunks). When `ownersChanged`, a waiting chunk
-   * whose first-ranked member changed since {@link DownloadState.saveOwners} restarts its wait.
+   * Marks `peer` as joining or leaving the WAN split. Applying it costs O(members x chunks), so it
+   * waits for {@link DownloadState.sync}: a node told of many members in a row computes the split
+   * once.
    */
-  updateAll(now: number, ownersChanged: boolean): void {
+  setMember(peer: PeerState, member: boolean, now: number): void {
+    this.#pendingAt = this.split.stale ? Math.max(this.#pendingAt, now) : now
+    if (member) this.split.join(peer)
+    else this.split.leave(peer)
+    peer.member = member
+  }
+
+  /**
+   * Applies membership changes made since the last call, as of the latest deferred call: the
+   * split is recomputed and every chunk re-bucketed. Call before reading buckets or deadlines.
+   */
+  sync(): void {
+    if (!this.split.stale) return
+
+    this.#rebucket(this.#pendingAt, this.split.refresh(this.have))
+  }
+
+  /** Whether a membership change is pending, so that re-bucketing waits for `sync()`. */
+  #deferred(now: number): boolean {
+    if (!this.split.stale) return false
+
+    this.#pendingAt = Math.max(this.#pendingAt, now)
+
+    return true
+  }
+
+  /**
+   * Re-buckets every chunk, O(chunks). A waiting chunk whose first-ranked member changed
+   * (`firstChanged`, from {@link SiteSplit.refresh}) restarts its wait.
+   */
+  #rebucket(now: number, firstChanged?: Uint8Array): void {
     const { bucket } = this.order
-    const { first } = this.split
     const { siteHolders, requests, waitSince, claimed } = this
-    const before = ownersChanged ? this.#ownersBefore : undefined
-    this.#ownersBefore = undefined
     let due = Infinity
 
     for (let i = 0; i < this.chunkCount; i++) {
       const from = bucket[i]
       if (from === DONE) continue
 
-      const ownerChanged = before !== undefined && first[i] !== before[i]
+      const ownerChanged = firstChanged !== undefined && firstChanged[i] === 1
       if (siteHolders[i] > 0 || ownerChanged) claimed[i] = 0
       const to = this.#bucketOf(i)
       bucket[i] = to
@@ -245,11 +285,6 @@ export class DownloadState {
     return false
   }
 
-  /** Remembers each chunk's first-ranked member before a membership change. */
-  saveOwners(): void {
-    this.#ownersBefore = this.split.first.slice()
-  }
-
   /** Counts `peer` (usable, its holdings bit already set) as a holder of `index`. */
   addHolder(peer: PeerState, index: number, now: number): void {
     if (!peer.sameSite) {
@@ -274,7 +309,10 @@ export class DownloadState {
     const bytes = this.bytesOf(index)
     peer.addRequest(index, now)
     if (this.requests[index]++ === 0) this.chunksInFlight++
-    if (peer.source !== 'site') this.wanRequests[index]++
+    if (peer.source !== 'site') {
+      this.wanRequests[index]++
+      this.wanInFlight++
+    }
     this.inFlight++
     this.stats.requested[peer.source]++
     this.stats.requestedBytes[peer.source] += bytes
@@ -288,10 +326,14 @@ export class DownloadState {
     if (Number.isNaN(sentAt)) return sentAt
 
     this.inFlight--
-    if (peer.source !== 'site') this.wanRequests[index]--
+    if (peer.source !== 'site') {
+      this.wanRequests[index]--
+      this.wanInFlight--
+    }
     if (--this.requests[index] === 0) {
       this.chunksInFlight--
-      if (this.order.bucket[index] === WAITING) {
+      // While a membership change is pending, sync() recomputes every deadline.
+      if (!this.split.stale && this.order.bucket[index] === WAITING) {
         this.waitDueAt = Math.min(this.waitDueAt, this.deadline(index))
       }
     }
@@ -311,18 +353,12 @@ export class DownloadState {
   detach(peer: PeerState, now: number): void {
     while (peer.inFlight > 0) this.settle(peer, peer.requested[0])
 
-    const wasMember = peer.member
-    if (wasMember) {
-      this.saveOwners()
-      this.split.leave(peer, this.have)
-      peer.member = false
-    }
-
+    if (peer.member) this.setMember(peer, false, now)
     if (!peer.banned) {
       for (const index of peer.holdings.setIndexes()) this.dropHolder(peer, index)
     }
 
-    this.updateAll(now, wasMember)
+    this.updateAll(now)
   }
 }
 

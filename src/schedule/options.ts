@@ -5,7 +5,11 @@ import type { SchedulerInit } from './types.ts'
 export interface SchedulerOptions {
   /** Most requests in flight to one peer. Default 4. */
   maxInFlightPerPeer?: number
-  /** Most requests in flight overall, duplicates included. Default 16. */
+  /**
+   * Most requests in flight overall, duplicates included. At most half of them (rounded up) cross
+   * the WAN, so that slow WAN transfers never keep a node from fetching what its site already
+   * holds. Default 16.
+   */
   maxInFlight?: number
   /**
    * The end game starts when at most this many chunks remain and all of them are in flight: from

@@ -58,7 +58,8 @@ export class ChunkScheduler {
 
   /**
    * Forgets a peer (disconnected): its requests in flight are dropped, so their chunks go back to
-   * the pool, and if it was a site member its WAN share moves to the next-ranked member at once.
+   * the pool, and if it was a site member its WAN share goes to the others (on the next read of
+   * the split, see {@link ChunkScheduler.setSiteMember}), without waiting for a fallback deadline.
    * Unknown ids are ignored.
    */
   removePeer(id: string, now: number): void {
@@ -72,6 +73,7 @@ export class ChunkScheduler {
   /**
    * Declares whether a peer at this site currently downloads this patch, i.e. takes part in the
    * WAN split. Throws {@link NotSitePeerError} for a peer at another site; ignores a banned one.
+   * O(1): the split is recomputed, in O(members x chunks), by the next call that reads it.
    */
   setSiteMember(id: string, member: boolean, now: number): void {
     const s = this.#s
@@ -79,15 +81,7 @@ export class ChunkScheduler {
     if (!peer.sameSite) throw new NotSitePeerError(id)
     if (peer.banned || peer.member === member) return
 
-    s.saveOwners()
-    if (member) {
-      peer.member = true
-      s.split.join(peer, s.have)
-    } else {
-      s.split.leave(peer, s.have)
-      peer.member = false
-    }
-    s.updateAll(now, true)
+    s.setMember(peer, member, now)
   }
 
   /** The peer now holds chunk `index` (a have message). O(1). */
@@ -125,7 +119,7 @@ export class ChunkScheduler {
     }
 
     peer.holdings.copyFrom(holdings)
-    s.updateAll(now, false)
+    s.updateAll(now)
   }
 
   /**
@@ -140,8 +134,11 @@ export class ChunkScheduler {
    * The requests to send now, possibly none. Never more than the per-peer and overall in-flight
    * limits, never more WAN bytes than `budget.wanBytes`, never a chunk already held, never a banned
    * or paused peer. O(chunks + peers) at worst; usually it stops after the first few candidates.
+   * The first call after site members joined or left also recomputes the WAN split.
    */
   next(now: number, budget: RequestBudget): readonly ScheduledRequest[] {
+    this.#s.sync()
+
     return this.#selector.select(now, budget.wanBytes)
   }
 
@@ -194,6 +191,7 @@ export class ChunkScheduler {
     const s = this.#s
     if (s.remaining === 0) return Infinity
 
+    s.sync()
     let wake = s.order.size(WAITING) > 0 ? s.waitDueAt : Infinity
     // Pauses are rare (timeouts, refusals): past the last one set, no peer can be paused.
     if (now >= s.pausesEndBy) return wake
@@ -207,6 +205,7 @@ export class ChunkScheduler {
 
   /** Chunks we lack that no usable peer holds, ascending: what keeps the download from ending. */
   stalled(): number[] {
+    this.#s.sync()
     const { order, start } = this.#s.order
 
     return Array.from(order.subarray(start[STALLED], start[STALLED + 1])).sort((a, b) => a - b)
@@ -228,6 +227,7 @@ export class ChunkScheduler {
 
   progress(): SchedulerProgress {
     const s = this.#s
+    s.sync()
     const remaining = s.remaining
 
     return {

@@ -34,9 +34,12 @@ export class Selector {
   #siteOpen = 0
   #wanOpen = 0
   #budget = 0
+  /** Most WAN requests in flight: half the slots, rounded up (see `maxInFlight`). */
+  readonly #wanSlots: number
 
   constructor(state: DownloadState) {
     this.#state = state
+    this.#wanSlots = Math.ceil(state.options.maxInFlight / 2)
   }
 
   select(now: number, wanBytes: number): readonly ScheduledRequest[] {
@@ -88,7 +91,7 @@ export class Selector {
       if (peer !== undefined) {
         this.#issue(peer, index, now, false)
         if (this.#free === 0) return
-      } else if (this.#siteOpen === 0 && (this.#wanOpen === 0 || this.#budget < smallest)) {
+      } else if (this.#siteOpen === 0 && this.#wanClosed(smallest)) {
         return
       }
     }
@@ -102,7 +105,7 @@ export class Selector {
     const { order, start } = s.order
 
     for (let p = start[CLAIMED]; p < start[CLAIMED + 1]; p++) {
-      if (this.#wanOpen === 0 || this.#budget < smallest) return
+      if (this.#wanClosed(smallest)) return
 
       const index = order[p]
       if (s.requests[index] !== 0) continue
@@ -142,11 +145,17 @@ export class Selector {
     }
   }
 
-  /** A WAN peer for `index` if the budget allows and no WAN request for it is in flight. */
+  /**
+   * A WAN peer for `index` if the budget and the WAN's half of the request slots allow and no WAN
+   * request for it is in flight.
+   */
   #wanPeer(index: number, exclude: boolean): PeerState | undefined {
     const s = this.#state
     // One WAN transfer per chunk at a time: a second copy would share the same thin link.
     if (this.#wanOpen === 0 || s.wanRequests[index] !== 0) return undefined
+    // WAN transfers slowed by busy uplinks elsewhere would otherwise take every slot, and the
+    // node would fall behind on what its site holds: it then finishes well after its site does.
+    if (s.wanInFlight >= this.#wanSlots) return undefined
     if (this.#budget < s.bytesOf(index)) return undefined
 
     return this.#pick(this.#wan, index, exclude)
@@ -177,6 +186,13 @@ export class Selector {
     }
 
     return best
+  }
+
+  /** Whether no WAN request can be sent in this call, whatever the chunk. */
+  #wanClosed(smallest: number): boolean {
+    return (
+      this.#wanOpen === 0 || this.#budget < smallest || this.#state.wanInFlight >= this.#wanSlots
+    )
   }
 
   #siteHolderUsable(index: number, now: number): boolean {

@@ -3,23 +3,32 @@ import { describe, it } from 'node:test'
 
 import type { ChunkScheduler } from '../../src/schedule/index.ts'
 import { indexes, origin, range, scheduler, UNLIMITED, type TestPeer } from './fixtures.ts'
+import { greedyOwners } from './split-reference.ts'
 
 const WAIT = 10_000
 const CHUNKS = 24
 
-/** Self and `others` site members, the origin holding everything; every share fits in flight. */
+/**
+ * Self and `others` site members, the origin holding everything; every chunk fits in flight, in
+ * the WAN's half of the slots too.
+ */
 function site(...others: string[]): ChunkScheduler {
   const members: TestPeer[] = others.map((id) => ({ id, member: true }))
 
   return scheduler({
     chunks: CHUNKS,
-    options: { wanWaitMs: WAIT, maxInFlightPerPeer: CHUNKS, maxInFlight: CHUNKS },
+    options: { wanWaitMs: WAIT, maxInFlightPerPeer: CHUNKS, maxInFlight: 2 * CHUNKS },
     peers: [origin(), ...members],
   })
 }
 
 function rest(taken: readonly number[]): number[] {
   return range(CHUNKS).filter((i) => !taken.includes(i))
+}
+
+/** The chunks the split of `members` gives `id` (the scheduler's default seed is 0). */
+function ownedBy(id: string, members: readonly string[]): number[] {
+  return range(CHUNKS).filter((i) => greedyOwners(members, CHUNKS, 0)[i] === id)
 }
 
 describe('WAN fallback when the responsible member does not deliver', () => {
@@ -75,8 +84,8 @@ describe('WAN fallback when the responsible member does not deliver', () => {
   }
 
   it('restarts the wait of chunks whose responsible member changed, and only theirs', () => {
-    // m1 leaves: of its chunks, those this node ranks second for come here at once; those m2
-    // ranks second for wait for m2 from the leave on, while m2's own chunks keep their clock.
+    // m1 leaves: of its chunks, those the split of the two who stay gives this node come here at
+    // once; those it gives m2 wait for m2 from the leave on, while m2's own chunks keep their clock.
     const s = site('m1', 'm2')
     const own = indexes(s.next(0, UNLIMITED))
     s.removePeer('m1', 5)
@@ -91,6 +100,24 @@ describe('WAN fallback when the responsible member does not deliver', () => {
       [...own, ...inherited, ...m2Own, ...m2Inherited].sort((a, b) => a - b),
       range(CHUNKS),
     )
+  })
+
+  it("hands a leaver's chunks on as the split of the members who stay says", () => {
+    const s = site('m1', 'm2')
+    const own = indexes(s.next(0, UNLIMITED))
+    assert.deepEqual(own, ownedBy('self', ['self', 'm1', 'm2']))
+
+    s.removePeer('m1', 5)
+    const stay = ['self', 'm2']
+    const inherited = indexes(s.next(5, UNLIMITED))
+    assert.ok(inherited.length > 0)
+    assert.deepEqual(
+      inherited,
+      rest(own).filter((i) => ownedBy('self', stay).includes(i)),
+    )
+    // The rest waits for m2, which the split gives all of it.
+    for (const i of rest([...own, ...inherited])) assert.ok(ownedBy('m2', stay).includes(i), `${i}`)
+    assert.deepEqual(s.next(WAIT - 1, UNLIMITED), [])
   })
 
   it('pulls a chunk over the WAN once its only site holder leaves, if responsible for it', () => {

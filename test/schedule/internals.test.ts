@@ -3,64 +3,106 @@ import { describe, it } from 'node:test'
 
 import fc from 'fast-check'
 
-import { Bitfield } from '../../src/schedule/bitfield.ts'
-import { chunkHash, hashString, rendezvousWeight } from '../../src/schedule/hash.ts'
-import { PeerTable, type PeerState } from '../../src/schedule/peers.ts'
 import { DONE, PickOrder } from '../../src/schedule/pick-order.ts'
-import { SiteSplit } from '../../src/schedule/site-split.ts'
+import { greedyOwners, memberIds, rendezvousOrder, SplitView } from './split-reference.ts'
 
 describe('SiteSplit', () => {
   const CHUNKS = 40
   const SEED = 7
+  const IDS = memberIds(8)
 
-  /** Ranks by sorting every member's weight: what the incremental split must agree with. */
-  function naive(members: string[], self: string, i: number): string[] {
-    const key = chunkHash(i, SEED)
-
-    return [...members, self]
-      .map((id) => ({ id, w: rendezvousWeight(hashString(id), key) }))
-      .sort((a, b) => b.w - a.w || (a.id < b.id ? 1 : -1))
-      .map((m) => m.id)
+  /** Chunk i's fallback order as every member must see it: the owner, then by rendezvous. */
+  function fallbackOrder(members: readonly string[], owner: string, i: number): string[] {
+    return [owner, ...rendezvousOrder(members, i, SEED).filter((id) => id !== owner)]
   }
 
-  it('keeps the same ranks as a from-scratch ranking through joins and leaves', () => {
-    const ops = fc.array(fc.record({ who: fc.nat(7), join: fc.boolean() }), { maxLength: 30 })
+  /** Checks one member's view against the split computed from scratch for `members`. */
+  function check(view: SplitView, members: readonly string[]): void {
+    const owners = greedyOwners(members, CHUNKS, SEED)
+
+    for (let i = 0; i < CHUNKS; i++) {
+      const order = fallbackOrder(members, owners[i], i)
+      const others = order.filter((id) => id !== view.selfId)
+      const seen = view.order(i)
+
+      assert.equal(seen.owner, owners[i], `owner of ${i}`)
+      assert.equal(view.split.selfRank[i], order.indexOf(view.selfId) + 1, `rank for ${i}`)
+      assert.equal(seen.first, others[0], `first other for ${i}`)
+      assert.equal(seen.second, others[1], `second other for ${i}`)
+    }
+  }
+
+  it('gives every member the same owners and fallback orders, whatever order it learns in', () => {
+    const steps = fc.array(fc.record({ who: fc.nat(7), join: fc.boolean(), refresh: fc.boolean() }))
 
     fc.assert(
-      fc.property(ops, (steps) => {
-        const peers = new PeerTable()
-        const split = new SiteSplit('self', SEED, peers, CHUNKS)
-        const none = new Bitfield(CHUNKS)
-        const byId = new Map<string, PeerState>()
-        for (let k = 0; k < 8; k++) {
-          const id = `member-${k}`
-          byId.set(id, peers.add({ id, site: 's' }, 's', CHUNKS, 4))
+      fc.property(fc.nat(7), steps, (self, ops) => {
+        const view = new SplitView(IDS[self], CHUNKS, SEED)
+        const members = new Set([IDS[self]])
+
+        for (const { who, join, refresh } of ops) {
+          const id = IDS[who]
+          if (id === IDS[self]) continue
+          if (join && !members.has(id)) view.join(id)
+          if (!join && members.has(id)) view.leave(id)
+          if (join) members.add(id)
+          else members.delete(id)
+          if (refresh) view.refresh()
         }
-        const members = new Set<string>()
+        view.refresh()
 
-        for (const { who, join } of steps) {
-          const peer = byId.get(`member-${who}`) as PeerState
-          if (join && !members.has(peer.id)) {
-            members.add(peer.id)
-            split.join(peer, none)
-          } else if (!join && members.has(peer.id)) {
-            members.delete(peer.id)
-            split.leave(peer, none)
-          }
-
-          for (let i = 0; i < CHUNKS; i++) {
-            const ranking = naive([...members], 'self', i)
-            const others = ranking.filter((id) => id !== 'self')
-            const slotId = (slot: number) => (slot < 0 ? undefined : peers.atSlot(slot).id)
-
-            assert.equal(split.selfRank[i], ranking.indexOf('self') + 1)
-            assert.equal(slotId(split.first[i]), others[0])
-            assert.equal(slotId(split.second[i]), others[1])
-          }
-        }
+        check(view, [...members])
       }),
-      { numRuns: 60 },
+      { numRuns: 80 },
     )
+  })
+
+  it('gives every member the same owners whichever order each learns the others in', () => {
+    const orders = (self: string) => {
+      const others = IDS.filter((id) => id !== self)
+      const k = IDS.indexOf(self)
+
+      return [...others.slice(k), ...others.slice(0, k)].reverse()
+    }
+    const owners = IDS.map((self) => {
+      const view = new SplitView(self, CHUNKS, SEED)
+      for (const id of orders(self)) view.join(id)
+      view.refresh()
+
+      return view.owners()
+    })
+
+    for (const seen of owners) assert.deepEqual(seen, owners[0])
+  })
+
+  it('recomputes on refresh only, once for many joins', () => {
+    const view = new SplitView(IDS[0], CHUNKS, SEED)
+    for (const id of IDS.slice(1)) view.join(id)
+
+    assert.equal(view.split.stale, true)
+    assert.deepEqual([...view.split.selfRank], new Array<number>(CHUNKS).fill(1))
+    view.refresh()
+    assert.equal(view.split.stale, false)
+    check(view, IDS)
+  })
+
+  it('reports the chunks whose first other member changed, by peer', () => {
+    const view = new SplitView(IDS[0], CHUNKS, SEED)
+    for (const id of IDS.slice(1)) view.join(id)
+    view.refresh()
+    const before = Array.from({ length: CHUNKS }, (_, i) => view.order(i).first)
+
+    // The leaver's slot goes to the joiner, so a slot alone would hide the change.
+    view.leave(IDS[3])
+    view.join('late')
+    const changed = view.refresh()
+    const after = Array.from({ length: CHUNKS }, (_, i) => view.order(i).first)
+
+    assert.deepEqual(
+      changed,
+      [...before.keys()].filter((i) => before[i] !== after[i]),
+    )
+    assert.ok(changed.length > 0)
   })
 })
 

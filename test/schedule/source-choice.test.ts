@@ -137,3 +137,26 @@ function count(values: string[]): Record<string, number> {
 
   return counts
 }
+
+describe('request slots across the WAN', () => {
+  // Half the slots at most go to the WAN, so slow WAN transfers leave room for site chunks.
+  const cases: { name: string; maxInFlight: number; site: number[]; wan: number; lan: number }[] = [
+    { name: 'only the origin holds chunks', maxInFlight: 16, site: [], wan: 8, lan: 0 },
+    { name: 'an odd slot count', maxInFlight: 5, site: [], wan: 3, lan: 0 },
+    { name: 'a site peer holds some', maxInFlight: 16, site: [0, 1, 2, 3], wan: 8, lan: 4 },
+  ]
+
+  for (const { name, maxInFlight, site, wan, lan } of cases) {
+    it(`sends at most ${wan} WAN requests when ${name}`, () => {
+      const s = scheduler({
+        chunks: 32,
+        options: { maxInFlight, maxInFlightPerPeer: 32 },
+        peers: [origin(), { id: 'lan', has: site }],
+      })
+      const sources = s.next(0, UNLIMITED).map((r) => r.source)
+
+      assert.equal(sources.filter((x) => x !== 'site').length, wan)
+      assert.equal(sources.filter((x) => x === 'site').length, lan)
+    })
+  }
+})
