@@ -126,8 +126,8 @@ export interface NodeView {
   /** The node's latest state per patch it reported on. */
   patches: Record<string, string>
   /**
-   * Per patch, why the node failed or is held up (e.g. "disk full: <path>"), as its latest report
-   * says; patches whose report gives no reason are left out.
+   * Per patch, the reason the node's latest report gives: why it failed, what holds it up (e.g.
+   * "disk full: <path>") or, once installed, how; patches whose report gives none are left out.
    */
   reasons: Record<string, string>
 }

@@ -18,7 +18,13 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { equals } from 'uint8arrays/equals'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import type { Logger } from '../log.ts'
-import { chunkCount, chunkRange, verifyChunk, verifyFile } from '../manifest/index.ts'
+import {
+  BadChunksError,
+  chunkCount,
+  chunkRange,
+  verifyChunk,
+  verifyFile,
+} from '../manifest/index.ts'
 import { requestChunkPieces } from '../mesh/chunk-protocol.ts'
 import { ChunkRequestError } from '../mesh/errors.ts'
 import type { Host } from '../mesh/host.ts'
@@ -69,6 +75,11 @@ export interface DownloadContext {
   bytesBefore?: Readonly<Record<ByteSource, number>>
   /** Told the bytes by source, all of them, each time a chunk is held. */
   onBytes?: (bytes: Readonly<Record<ByteSource, number>>) => void
+  /**
+   * The whole-file check found chunks damaged on disk; they are no longer held and this download
+   * has stopped: the caller fetches them again.
+   */
+  onDamaged?: () => void
 }
 
 const FAILURE: Record<ChunkRequestError['reason'], FailureReason> = {
@@ -541,6 +552,10 @@ export class Download {
     try {
       await this.#checkWholeFile()
     } catch (err) {
+      if (err instanceof BadChunksError && this.#ctx.onDamaged !== undefined) {
+        await this.#forgetDamaged(err)
+        return
+      }
       this.#log.error(
         { err },
         'whole-file check failed after every chunk verified; the data file changed on disk',
@@ -576,6 +591,35 @@ export class Download {
 
     await verifyFile(this.#file.path, this.manifest)
     throw new Error(`data file ${this.#file.path} does not hash to the announced SHA-256`)
+  }
+
+  /**
+   * Chunks that were verified and written no longer match on disk (a disk error, or something
+   * wrote into the data file): they stop being held, and the caller fetches them again, rather
+   * than the patch failing for good.
+   */
+  async #forgetDamaged(err: BadChunksError): Promise<void> {
+    this.#log.error(
+      { chunks: err.badChunks.length, path: this.#file.path },
+      `${err.message}; fetching them again`,
+    )
+    try {
+      for (const index of err.badChunks) {
+        await this.#file.forgetChunk(index)
+        this.#ctx.events.publish('chunk_corrupt', {
+          patchId: this.patchId,
+          index,
+          path: this.#file.path,
+        })
+      }
+    } catch (forgetErr) {
+      this.#log.error({ err: forgetErr }, 'could not drop the damaged chunks; the patch failed')
+      this.#ctx.events.publish('patch_failed', { patchId: this.patchId, reason: err.message })
+      this.#end('failed')
+      return
+    }
+    this.#end('stopped')
+    this.#ctx.onDamaged?.()
   }
 
   #isFinal(): boolean {

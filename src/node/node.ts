@@ -419,13 +419,19 @@ export class PatchNode {
   }
 
   /** Starts the download of an announced patch (the install policy asks for it). */
-  async #fetch(patchId: string): Promise<void> {
+  /** With `again`, chunks were lost: a download under way starts over from what is held. */
+  async #fetch(patchId: string, opts: { again?: boolean } = {}): Promise<void> {
     if (this.#revoked.has(patchId)) return
     const envelope = await this.#store.getRecord('announcement', patchId)
     if (envelope === undefined) return
 
-    const download = await this.#patches.fetch(decodeAnnouncement(decodeEnvelope(envelope).payload))
-    if (download !== undefined) this.#installs?.observed(patchId, 'downloading')
+    const announcement = decodeAnnouncement(decodeEnvelope(envelope).payload)
+    const download = opts.again
+      ? await this.#patches.refetch(announcement)
+      : await this.#patches.fetch(announcement)
+    // A repair of the node's copy does not change how far the patch got on this machine.
+    if (download !== undefined && opts.again !== true)
+      this.#installs?.observed(patchId, 'downloading')
   }
 
   /** A held chunk was found damaged on disk: the patch is fetched again, from peers as usual. */
@@ -434,9 +440,8 @@ export class PatchNode {
       { patch: patchId, chunk: index },
       'chunk on disk does not match its hash; no longer served, fetching it again',
     )
-    this.#patches.unverify(patchId)
     this.#hello.refresh()
-    await this.#fetch(patchId).catch((err: unknown) =>
+    await this.#fetch(patchId, { again: true }).catch((err: unknown) =>
       this.#log.error({ patch: patchId, err }, 'could not fetch the damaged chunk again'),
     )
   }

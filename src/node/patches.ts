@@ -53,6 +53,8 @@ export class NodePatches {
   readonly #log: Logger
   readonly #downloads = new Map<string, Download>()
   readonly #verified = new Set<string>()
+  /** Downloads being started, by patch id: see {@link fetch}. */
+  readonly #starting = new Map<string, Promise<Download | undefined>>()
   /**
    * Bytes received for each patch before this start, from its stored state, until a download of it
    * takes them over.
@@ -71,14 +73,6 @@ export class NodePatches {
   /** The data file's path once the patch is verified whole; undefined before. */
   verifiedPath(patchId: string): string | undefined {
     return this.#verified.has(patchId) ? this.files.get(patchId)?.path : undefined
-  }
-
-  /**
-   * Takes back that the patch is whole (a chunk of it was found damaged), so that it is fetched
-   * again; its stored state follows once the download completes.
-   */
-  unverify(patchId: string): void {
-    this.#verified.delete(patchId)
   }
 
   /** Patch ids held completely. */
@@ -148,7 +142,37 @@ export class NodePatches {
    * Starts the download of an announced patch, unless one runs or it is verified already.
    * Resolves once the download is under way (or there is nothing to do), not when it ends.
    */
-  async fetch(a: Announcement): Promise<Download | undefined> {
+  fetch(a: Announcement): Promise<Download | undefined> {
+    // One start at a time per patch: two callers at once (an approval and a repair, say) must not
+    // both pass the checks below and run two downloads of one file.
+    const starting = this.#starting.get(a.patchId)
+    if (starting !== undefined) return starting
+
+    const started = this.#start(a).finally(() => this.#starting.delete(a.patchId))
+    this.#starting.set(a.patchId, started)
+    return started
+  }
+
+  /**
+   * Chunks of the patch were found damaged and are no longer held: fetches them again. A download
+   * under way (or ended) is replaced by one that starts from what is held now, since its
+   * scheduler still counts the lost chunks as held.
+   */
+  async refetch(a: Announcement): Promise<Download | undefined> {
+    const { patchId } = a
+    this.#verified.delete(patchId)
+    await this.#starting.get(patchId)?.catch(() => undefined)
+    const previous = this.#downloads.get(patchId)
+    if (previous !== undefined) {
+      this.#downloads.delete(patchId)
+      previous.stop()
+      await previous.finished
+    }
+
+    return await this.fetch(a)
+  }
+
+  async #start(a: Announcement): Promise<Download | undefined> {
     const { patchId } = a
     if (this.#downloads.has(patchId) || this.#verified.has(patchId)) return undefined
 
@@ -180,6 +204,11 @@ export class NodePatches {
       // A patch fetched again (a damaged chunk) adds to what its earlier download counted.
       bytesBefore: countsFromStored(stored?.counters),
       onBytes: (bytes) => counters.save(bytes),
+      onDamaged: () => {
+        this.refetch(a).catch((err: unknown) =>
+          this.#log.error({ patch: patchId, err }, 'could not fetch the damaged chunks again'),
+        )
+      },
     })
     this.#downloads.set(patchId, download)
     download.start()

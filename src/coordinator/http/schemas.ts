@@ -216,7 +216,8 @@ export const nodeListSchema = object({
       reasons: {
         type: 'object',
         additionalProperties: string,
-        description: 'why the node failed or is held up, by patch id; patches with none left out',
+        description:
+          'the reason of the latest report by patch id (why it failed, what holds it up, or how it installed); patches with none left out',
       },
     }),
   },

@@ -175,7 +175,8 @@ function countOf(
       failed.push(node)
       const reason = node.reason ?? ''
       byReason[reason] = (byReason[reason] ?? 0) + 1
-    } else if (node.reason !== undefined && node.reason !== '') {
+    } else if (node.state !== 'installed' && node.reason !== undefined && node.reason !== '') {
+      // An installed node's reason says where it installed: done, not held up.
       stalled.push(node)
     }
     const { bytes } = node

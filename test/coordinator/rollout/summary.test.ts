@@ -74,6 +74,8 @@ describe('rollout summaries', () => {
     send(model, 'n2', 'downloading', MINUTE, { reason: 'disk full: /b', site: 'branch-2' })
     send(model, 'n3', 'downloading', 2 * MINUTE)
     send(model, 'n4', 'failed', 3 * MINUTE, { reason: 'exit 3' })
+    // Done, whatever its reason says: not held up.
+    send(model, 'n5', 'installed', 4 * MINUTE, { reason: 'staged as /var/staged/p-1' })
 
     const { total, sites } = summarize(model)
 
