@@ -136,7 +136,7 @@ export function parseScenario(text: string, source: string): Scenario {
     patch,
     origin: { upMbit: r.speed(originDoc.upMbit, 'origin.upMbit') },
     siteGroups: groups,
-    events: events.map((e, k) => readEvent(r, e, `events[${k}]`, names)),
+    events: events.map((e, k) => readEvent(r, e, `events[${k}]`, groups)),
     strategies: [...new Set(strategies)],
     maxSeconds:
       top.maxSeconds === undefined
@@ -196,7 +196,12 @@ function readRings(r: Reader, doc: unknown, at: string): Record<string, number> 
   return rings
 }
 
-function readEvent(r: Reader, doc: unknown, at: string, groups: Set<string>): ScenarioEvent {
+function readEvent(
+  r: Reader,
+  doc: unknown,
+  at: string,
+  groups: ReadonlyArray<{ name: string; count: number }>,
+): ScenarioEvent {
   const kind = (doc as { kind?: unknown } | null)?.kind
   if (typeof kind !== 'string' || !(kind in EVENT_KEYS)) {
     r.fail(`${at}.kind`, `must be one of ${Object.keys(EVENT_KEYS).join(', ')}`)
@@ -205,7 +210,9 @@ function readEvent(r: Reader, doc: unknown, at: string, groups: Set<string>): Sc
   let group: string | undefined
   if (e.group !== undefined) {
     group = r.text(e.group, `${at}.group`)
-    if (!groups.has(group)) r.fail(`${at}.group`, `names no site group ("${group}")`)
+    if (!groups.some((g) => g.name === group)) {
+      r.fail(`${at}.group`, `names no site group ("${group}")`)
+    }
   }
   const g = group === undefined ? {} : { group }
 
@@ -229,9 +236,16 @@ function readEvent(r: Reader, doc: unknown, at: string, groups: Set<string>): Sc
       const from = r.seconds(e.from, `${at}.from`)
       const to = r.seconds(e.to, `${at}.to`)
       if (to <= from) r.fail(`${at}.to`, `must be after from (${from} s)`)
+      const sites = r.integer(e.sites ?? 1, `${at}.sites`, 1)
+      const available = groups
+        .filter((one) => group === undefined || one.name === group)
+        .reduce((sum, one) => sum + one.count, 0)
+      if (sites > available) {
+        r.fail(`${at}.sites`, `is ${sites}, more than the ${available} sites it may pick from`)
+      }
       return {
         kind: 'wan-outage',
-        sites: r.integer(e.sites ?? 1, `${at}.sites`, 1),
+        sites,
         from,
         to,
         ...g,

@@ -61,6 +61,13 @@ describe('scenario files', () => {
     assert.equal(err.key, 'events[0].to')
   })
 
+  it('refuses a WAN outage of more sites than the scenario (or its group) has', () => {
+    const err = failure(`${VALID}events: [{ kind: wan-outage, sites: 501, from: 5, to: 10 }]`)
+
+    assert.equal(err.key, 'events[0].sites')
+    assert.match(err.message, /501, more than the 500 sites/)
+  })
+
   const refused = [
     {
       why: 'a chunk size below 16 KiB',
