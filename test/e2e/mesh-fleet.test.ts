@@ -100,11 +100,14 @@ describe('a mesh of processes on loopback', () => {
 
     assert.equal(new Set(received).size, received.length, 'a chunk was fetched twice')
     assert.equal(done.sha256, sha256)
-    // The bytes fetched before the kill are counted too, but for the last few chunks held
-    // before it, whose counts were still being written.
+    // The bytes fetched before the kill are counted too, but for those of about its last second
+    // (counts are stored once a second): at 16 Mbit/s, 8 chunks. Uncounted, a third is missing.
     const bytes = done.bytes as Record<string, number>
     const counted = bytes.site + bytes.wan + bytes.origin
-    assert.ok(counted <= SIZE && counted >= SIZE - 4 * CHUNK, `${counted} of ${SIZE} bytes counted`)
+    assert.ok(
+      counted <= SIZE && counted >= SIZE - 10 * CHUNK,
+      `${counted} of ${SIZE} bytes counted`,
+    )
     const onDisk = createHash('sha256')
       .update(await readFile(done.path as string))
       .digest('hex')

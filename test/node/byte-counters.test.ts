@@ -39,7 +39,7 @@ describe('CounterSaver', () => {
 
   it('writes one set of counts at a time and merges what came meanwhile into the next', async () => {
     const { written, write, open } = gatedWrites()
-    const saver = new CounterSaver(write, log)
+    const saver = new CounterSaver(write, log, 0)
 
     saver.save(counts(1))
     saver.save(counts(2))
@@ -54,7 +54,7 @@ describe('CounterSaver', () => {
   it('writes a copy, not the caller’s live object', async () => {
     const { written, write, open } = gatedWrites()
     const live = counts(1)
-    const saver = new CounterSaver(write, log)
+    const saver = new CounterSaver(write, log, 0)
 
     saver.save(live)
     live.site = 99
@@ -65,7 +65,7 @@ describe('CounterSaver', () => {
 
   it('writes the waiting counts on close, then nothing more', async () => {
     const { written, write, open } = gatedWrites()
-    const saver = new CounterSaver(write, log)
+    const saver = new CounterSaver(write, log, 0)
     saver.save(counts(1))
     saver.save(counts(2))
 
@@ -78,15 +78,41 @@ describe('CounterSaver', () => {
     assert.deepEqual(written, [counts(1), counts(2)])
   })
 
+  it('starts writes at least everyMs apart, and the last one at once on close', async () => {
+    const written: ByteCounts[] = []
+    const saver = new CounterSaver(
+      (bytes) => {
+        written.push(bytes)
+        return Promise.resolve()
+      },
+      log,
+      60_000,
+    )
+    saver.save(counts(1))
+    await new Promise((resolve) => setImmediate(resolve))
+    saver.save(counts(2))
+    saver.save(counts(3))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.deepEqual(written, [counts(1)])
+
+    await saver.close()
+
+    assert.deepEqual(written, [counts(1), counts(3)])
+  })
+
   it('logs a failed write and goes on with the next counts', async () => {
     const { log: captured, lines } = captureLog()
     const written: ByteCounts[] = []
     let calls = 0
-    const saver = new CounterSaver((bytes) => {
-      if (calls++ === 0) return Promise.reject(new Error('disk gone'))
-      written.push(bytes)
-      return Promise.resolve()
-    }, captured)
+    const saver = new CounterSaver(
+      (bytes) => {
+        if (calls++ === 0) return Promise.reject(new Error('disk gone'))
+        written.push(bytes)
+        return Promise.resolve()
+      },
+      captured,
+      0,
+    )
 
     saver.save(counts(1))
     saver.save(counts(2))
