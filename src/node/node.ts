@@ -161,6 +161,7 @@ export class PatchNode {
         wanUp,
         events: this.events,
         onCorrupt: (patchId, index) => void this.#repair(patchId, index),
+        recheckMs: opts.servedRecheckMs,
       })
       const sink = (this.#sink = new NodeRecords(
         this.#verifier,

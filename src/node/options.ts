@@ -67,6 +67,8 @@ export interface PatchNodeOptions {
   scheduler?: SchedulerOptions
   server?: ChunkServerOptions
   stallTimeoutMs?: number
+  /** A served chunk is hashed again once its last check is this old, ms. Default 10 minutes. */
+  servedRecheckMs?: number
   /** How often a download paused on a full disk tries again, ms. Default 5 s. */
   diskRetryMs?: number
   /** The clock for record validity (tests pass their own). Default Date.now. */

@@ -1,7 +1,9 @@
 /**
- * A node whose data file is damaged while it downloads: the whole-file check at the end finds the
- * damaged chunks, they stop being held and are fetched again, and the patch completes with the
- * announced SHA-256 instead of failing for good. In one process, on loopback.
+ * Damaged data files: a node whose file is damaged while it downloads (the whole-file check at
+ * the end finds the chunks, they are fetched again, and the patch completes instead of failing for
+ * good), and a node holding the whole patch that finds several damaged chunks at once while
+ * serving them (one repair download, each damaged chunk fetched once). In one process, on
+ * loopback.
  */
 import assert from 'node:assert/strict'
 import { open } from 'node:fs/promises'
@@ -77,5 +79,55 @@ describe('a node whose data file is damaged during its download', () => {
       corrupt.map((e) => e.index),
       damaged,
     )
+  })
+
+  it('repairs several chunks found damaged at once while serving, fetching each once', async () => {
+    const holderDir = join(work, 'holder')
+    const holder = await startTestNode(patch, {
+      dataDir: holderDir,
+      site: 'york',
+      bootstrap: authority.node.addresses(),
+      // Every served chunk is checked on every read.
+      servedRecheckMs: 0,
+    })
+    let fetcher: PatchNode | undefined
+    try {
+      await until(() => holder.completePatches().includes(patch.patchId), 'the holder to fetch')
+      const damaged = [3, 4, 5]
+      const handle = await open(dataFilePath(holderDir, patch.patchId), 'r+')
+      for (const index of damaged) {
+        await handle.write(Buffer.alloc(CHUNK, 0x5a), 0, CHUNK, index * CHUNK)
+      }
+      await handle.close()
+      const refetched: number[] = []
+      const found: number[] = []
+      holder.events.on('chunk_received', (e) => refetched.push(e.index))
+      holder.events.on('chunk_corrupt', (e) => found.push(e.index))
+
+      // A site peer fetching the patch asks the holder for every chunk it lacks.
+      fetcher = await startTestNode(patch, {
+        dataDir: join(work, 'york-fetcher'),
+        site: 'york',
+        bootstrap: authority.node.addresses(),
+      })
+      const fetched = nextEvent(fetcher.events, 'patch_complete', 'the site peer to complete')
+      await until(
+        () =>
+          damaged.every((i) => found.includes(i)) && damaged.every((i) => refetched.includes(i)),
+        'the holder to find and fetch again every damaged chunk',
+      )
+      await until(() => holder.completePatches().includes(patch.patchId), 'the holder repaired')
+
+      assert.equal((await fetched).sha256, patch.sha256)
+      assert.equal(await sha256File(dataFilePath(holderDir, patch.patchId)), patch.sha256)
+      assert.deepEqual(
+        [...refetched].sort((a, b) => a - b),
+        damaged,
+        'each damaged chunk fetched once, nothing else',
+      )
+    } finally {
+      await fetcher?.stop()
+      await holder.stop()
+    }
   })
 })
