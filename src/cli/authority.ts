@@ -4,7 +4,7 @@ import { startAuthority } from '../authority/authority.ts'
 import { publish } from '../authority/publish.ts'
 import { addDaemonOptions, daemonLogger, printReady, stopOnSignals } from './daemon.ts'
 import { fail } from './output.ts'
-import { sizeOption } from './options.ts'
+import { multiaddrsOption, sizeOption } from './options.ts'
 
 interface AuthorityFlags {
   keys: string
@@ -39,7 +39,7 @@ export function registerAuthority(program: Command): void {
       .option('--name <name>', 'patch name for --publish')
       .option('--version <version>', 'patch version for --publish')
       .option('--chunk-size <size>', 'chunk size for --publish (default 1MiB)', sizeOption)
-      .option('--listen <multiaddr>', 'address to listen on; repeatable', collect, [])
+      .option('--listen <multiaddr>', 'address to listen on; repeatable', multiaddrsOption, [])
       .option('--site <name>', 'site name of the head office', 'head-office')
       .option('--wan-up-mbit <n>', 'upload limit towards other sites, Mbit/s', Number)
       .option('--mdns', 'also discover peers on the LAN by multicast DNS'),

@@ -3,6 +3,7 @@ import { startCoordinator } from '../coordinator/coordinator.ts'
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from '../coordinator/http/index.ts'
 import { addDaemonOptions, daemonLogger, stopOnSignals } from './daemon.ts'
 import { fail } from './output.ts'
+import { multiaddrsOption } from './options.ts'
 
 interface CoordinatorFlags {
   keys: string
@@ -21,8 +22,6 @@ interface CoordinatorFlags {
   json?: boolean
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value]
-
 export function registerCoordinator(program: Command): void {
   const coordinator = program
     .command('coordinator')
@@ -39,11 +38,11 @@ export function registerCoordinator(program: Command): void {
         'where the HTTP API and dashboard listen (loopback by default)',
         `${DEFAULT_HTTP_HOST}:${DEFAULT_HTTP_PORT}`,
       )
-      .option('--listen <multiaddr>', 'mesh address to listen on; repeatable', collect, [])
+      .option('--listen <multiaddr>', 'mesh address to listen on; repeatable', multiaddrsOption, [])
       .option(
         '--bootstrap <multiaddr>',
         'a peer to join through (the authority); repeatable',
-        collect,
+        multiaddrsOption,
         [],
       )
       .option('--site <name>', 'site name of the head office', 'head-office')

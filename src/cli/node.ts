@@ -3,7 +3,13 @@ import type { Command } from 'commander'
 import type { InstallAction } from '../install/index.ts'
 import { PatchNode } from '../node/node.ts'
 import { addDaemonOptions, daemonLogger, printReady, stopOnSignals } from './daemon.ts'
-import { durationOption, mbitOption, timeZoneOption } from './options.ts'
+import {
+  durationOption,
+  mbitOption,
+  multiaddrOption,
+  multiaddrsOption,
+  timeZoneOption,
+} from './options.ts'
 import { fail } from './output.ts'
 
 interface NodeFlags {
@@ -43,15 +49,19 @@ export function registerNode(program: Command): void {
       .requiredOption('--site <name>', 'the site (LAN) this machine is at')
       .requiredOption('--data <dir>', 'where the node keeps its state and patch data')
       .option('--root <file>', 'root.signed to enrol with (needed on first start)')
-      .option('--bootstrap <multiaddr>', 'a peer to join through; repeatable', collect, [])
-      .option('--listen <multiaddr>', 'address to listen on; repeatable', collect, [])
+      .option('--bootstrap <multiaddr>', 'a peer to join through; repeatable', multiaddrsOption, [])
+      .option('--listen <multiaddr>', 'address to listen on; repeatable', multiaddrsOption, [])
       .option(
         '--wan-down-mbit <n>',
         'download limit from other sites, Mbit/s (0: none)',
         mbitOption,
       )
       .option('--wan-up-mbit <n>', 'upload limit towards other sites, Mbit/s (0: none)', mbitOption)
-      .option('--coordinator <multiaddr>', 'the coordinator to report to (with /p2p/<peer id>)')
+      .option(
+        '--coordinator <multiaddr>',
+        'the coordinator to report to (with /p2p/<peer id>)',
+        multiaddrOption,
+      )
       .option('--prefetch', 'fetch patches when they are announced, before any approval', false)
       .option('--ring <ring>', 'rollout ring this machine belongs to (e.g. canary, pilot, broad)')
       .option('--group <group>', 'group this machine belongs to; repeatable', collect, [])

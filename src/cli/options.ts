@@ -1,4 +1,5 @@
 /** Option parsers shared by commands: they turn bad input into commander's usage errors. */
+import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidArgumentError } from 'commander'
 import { checkTimeZone } from '../install/index.ts'
 import { parseDuration, parseSize } from '../util/units.ts'
@@ -54,4 +55,23 @@ export function timeZoneOption(value: string): string {
   }
 
   return value
+}
+
+/**
+ * A multiaddr, checked as the command line is read: a bad one is refused before anything (a data
+ * directory, an identity) is created.
+ */
+export function multiaddrOption(value: string): string {
+  try {
+    multiaddr(value)
+  } catch (err) {
+    throw new InvalidArgumentError(`not a multiaddr: ${(err as Error).message}`)
+  }
+
+  return value
+}
+
+/** A repeatable {@link multiaddrOption}. */
+export function multiaddrsOption(value: string, previous: string[] = []): string[] {
+  return [...previous, multiaddrOption(value)]
 }

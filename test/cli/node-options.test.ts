@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -40,6 +40,18 @@ describe('patchmesh node start option checks', () => {
       assert.ok(r.errors[0].includes(option), r.errors[0])
       assert.ok(r.errors[0].includes(`'${value}'`), r.errors[0])
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace')
+    })
+  }
+
+  for (const option of ['--bootstrap', '--listen', '--coordinator']) {
+    it(`refuses a ${option} that is not a multiaddr before it creates the data directory`, async () => {
+      const r = start(option, 'garbage')
+
+      assert.equal(r.code, 1)
+      assert.equal(r.errors.length, 1, r.stderr)
+      assert.match(r.errors[0], new RegExp(`${option} <multiaddr>' argument 'garbage' is invalid`))
+      assert.match(r.errors[0], /not a multiaddr/)
+      await assert.rejects(stat(join(work, 'data')), { code: 'ENOENT' })
     })
   }
 
