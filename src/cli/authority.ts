@@ -4,7 +4,7 @@ import { startAuthority } from '../authority/authority.ts'
 import { publish } from '../authority/publish.ts'
 import { addDaemonOptions, daemonLogger, printReady, stopOnSignals } from './daemon.ts'
 import { fail } from './output.ts'
-import { multiaddrsOption, sizeOption } from './options.ts'
+import { multiaddrsOption, sizeOption, collect } from './options.ts'
 
 interface AuthorityFlags {
   keys: string
@@ -22,8 +22,6 @@ interface AuthorityFlags {
   events?: string
   json?: boolean
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function registerAuthority(program: Command): void {
   const authority = program.command('authority').description("the publisher's node: seeds patches")

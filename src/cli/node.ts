@@ -9,6 +9,7 @@ import {
   multiaddrOption,
   multiaddrsOption,
   timeZoneOption,
+  collect,
 } from './options.ts'
 import { fail } from './output.ts'
 
@@ -34,8 +35,6 @@ interface NodeFlags {
   events?: string
   json?: boolean
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function registerNode(program: Command): void {
   const node = program.command('node').description('a managed machine: fetches, verifies, shares')

@@ -73,5 +73,10 @@ export function multiaddrOption(value: string): string {
 
 /** A repeatable {@link multiaddrOption}. */
 export function multiaddrsOption(value: string, previous: string[] = []): string[] {
-  return [...previous, multiaddrOption(value)]
+  return collect(multiaddrOption(value), previous)
+}
+
+/** A repeatable option's values, in the order given. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
 }

@@ -41,6 +41,10 @@ export class CounterSaver {
   #pending: ByteCounts | undefined
   #running: Promise<void> | undefined
   #closed = false
+  /** When the last write started (performance.now). */
+  #lastAt = -Infinity
+  /** Ends a wait between writes early (on close). */
+  #wake: (() => void) | undefined
 
   /**
    * `write` stores one set of counts; its failures are logged, and the next counts retry. Writes
@@ -66,10 +70,6 @@ export class CounterSaver {
     this.#wake?.()
     await this.#running
   }
-
-  #wake: (() => void) | undefined
-  /** When the last write started (performance.now). */
-  #lastAt = -Infinity
 
   async #drain(): Promise<void> {
     while (this.#pending !== undefined) {

@@ -126,14 +126,9 @@ export class NodePatches {
 
     const file = await this.#open(a.patchId, checkManifest(a, bytes))
     const stored = await this.#ctx.store.getPatchState(a.patchId)
-    // Bytes fetched before this start count until the download goes on (which takes them over).
-    if (stored?.state === FETCHING_STATE) {
-      this.#receivedBefore.set(a.patchId, countsFromStored(stored.counters))
-    }
-    if (stored?.state === VERIFIED_STATE && file.isComplete()) {
-      this.#receivedBefore.set(a.patchId, countsFromStored(stored.counters))
-      this.#verified.add(a.patchId)
-    }
+    // Bytes fetched before this start count until a download goes on (which takes them over).
+    if (stored !== undefined) this.#receivedBefore.set(a.patchId, countsFromStored(stored.counters))
+    if (stored?.state === VERIFIED_STATE && file.isComplete()) this.#verified.add(a.patchId)
     this.#ctx.hello.refresh()
     void this.#ctx.holders.provide(a)
   }
